@@ -1,0 +1,277 @@
+"""The `reelforge` command. Thin: parse options, call the pipeline, turn typed errors into exit codes.
+
+Exit codes: 0 success; 1 a render or check failed; 2 invalid input or usage.
+"""
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import Problem, ReelforgeError, display
+
+
+class Group(click.Group):
+    """One error boundary: user mistakes are one line each; anything unexpected is not a traceback
+    unless --debug asks for one."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # the boundary: report, don't dump
+            if ctx.meta.get("debug"):
+                raise
+            raise click.ClickException(f"internal error: {type(exc).__name__}: {exc} "
+                                       "(run with --debug for the traceback, and please report it)") from exc
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="reelforge")
+@click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
+@click.pass_context
+def main(ctx, debug):
+    """Turn YAML scripts into branded Reels and Shorts with Arabic and French voiceover and subtitles."""
+    ctx.meta["debug"] = debug
+
+
+def load_all(scripts):
+    """Load every script; gather the problems of all of them before failing."""
+    from .load import load_script
+    loaded, problems = [], []
+    for path in scripts:
+        try:
+            loaded.append(load_script(path))
+        except ReelforgeError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ReelforgeError(problems)
+    return loaded
+
+
+@main.command()
+@click.argument("scripts", nargs=-1, required=True, type=click.Path(path_type=Path))
+def validate(scripts):
+    """Load and check scripts with their template, brand, voices and assets; render nothing."""
+    from .render import check
+    loaded, problems = load_all(scripts), []
+    for script in loaded:
+        try:
+            check(script, script.languages, script.platforms)
+        except ReelforgeError as exc:
+            problems += exc.problems
+    if problems:
+        raise ReelforgeError(problems)
+    for script in loaded:
+        click.echo(f"{display(script.path)}: ok — {len(script.scenes)} scenes, "
+                   f"languages {', '.join(script.languages)}, platforms {', '.join(script.platforms)}")
+
+
+def pick(script, wanted, available, what):
+    """The languages/platforms asked for on the command line, or all those the script names."""
+    if not wanted:
+        return list(available)
+    missing = [w for w in wanted if w not in available]
+    if missing:
+        raise ReelforgeError([Problem(display(script.path), 1, 1, what,
+                                      f"the script has no {what[:-1]} '{m}'; it has: {', '.join(available)}")
+                              for m in missing])
+    return [w for w in available if w in wanted]
+
+
+def progress(total: int, label: str):
+    """A bar on a terminal; plain lines in CI or when piped."""
+    import os
+    if sys.stderr.isatty() and not os.environ.get("CI"):
+        return click.progressbar(length=total, label=label, file=sys.stderr)
+    return _PlainProgress(total, label)
+
+
+class _PlainProgress:
+    def __init__(self, total, label):
+        self.total, self.label, self.done, self.next = total, label, 0, 0
+
+    def __enter__(self):
+        click.echo(f"{self.label} ...", err=True)
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def update(self, n):
+        self.done += n
+        if self.done * 4 >= self.next * self.total:
+            self.next += 1
+            click.echo(f"{self.label} {100 * self.done // max(1, self.total)}%", err=True)
+
+
+@main.command()
+@click.argument("scripts", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-l", "--lang", "langs", multiple=True, help="Only these languages (repeatable).")
+@click.option("-p", "--platform", "plats", multiple=True, help="Only these platforms (repeatable).")
+@click.option("-o", "--out", default="out", type=click.Path(file_okay=False, path_type=Path), show_default=True)
+@click.option("--draft", is_flag=True, help="Half size, fast encoder preset: for quick checks.")
+@click.option("--no-cache", is_flag=True, help="Synthesise every voice line again.")
+def render(scripts, langs, plats, out, draft, no_cache):
+    """Render videos: every language × platform the script names, into OUT/<id>/<lang>/<platform>.mp4."""
+    from .render import check, render_one, rhythm_notes, timelines, write_manifest
+    from .speech import SpeechCache, voice_lines
+    cache = SpeechCache(enabled=not no_cache)
+    jobs = []
+    for script in load_all(scripts):
+        ls, ps = pick(script, langs, script.languages, "languages"), pick(script, plats, script.platforms, "platforms")
+        lines = {lang: voice_lines(script, lang, cache) for lang in ls}
+        check(script, ls, ps, lines)
+        for note in rhythm_notes(script, lines):
+            click.echo(f"note: {note}", err=True)
+        jobs.append((script, list(timelines(script, ls, ps, draft, lines))))
+    for script, tls in jobs:
+        outputs = []
+        for tl in tls:
+            frames = round(tl.duration * tl.platform.fps)
+            with progress(frames, f"{script.id} {tl.lang} {tl.platform.name}") as bar:
+                o = render_one(tl, out, draft, on_frame=lambda: bar.update(1))
+            outputs.append(o)
+            click.echo(f"{display(o.video)}  {o.duration:.1f} s  rendered in {o.seconds:.1f} s")
+        click.echo(f"{display(write_manifest(script, out, outputs))}")
+
+
+@main.command()
+@click.argument("script", type=click.Path(path_type=Path))
+@click.option("--at", "at", type=float, help="Time in seconds of the frame to show.")
+@click.option("--sheet", is_flag=True, help="A contact sheet of every scene's key frame.")
+@click.option("-l", "--lang", "lang", help="Language (default: the script's first).")
+@click.option("-p", "--platform", "plat", help="Platform (default: the script's first).")
+@click.option("-o", "--out", "target", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def preview(script, at, sheet, lang, plat, target):
+    """Write one frame (--at SECONDS) or a contact sheet of every scene (--sheet) as PNG."""
+    from PIL import Image
+
+    from .encode import atomic_path
+    from .render import check, contact_sheet, preview_frame
+    if sheet == (at is not None):
+        raise click.UsageError("give exactly one of --at SECONDS or --sheet")
+    if target.suffix.lower() != ".png":
+        raise click.UsageError(f"{target}: the preview is a PNG; name it *.png")
+    s = load_all([script])[0]
+    lang = pick(s, [lang] if lang else [], s.languages, "languages")[0]
+    plat = pick(s, [plat] if plat else [], s.platforms, "platforms")[0]
+    check(s, [lang], [plat])
+    img = contact_sheet(s, lang, plat) if sheet else Image.fromarray(preview_frame(s, lang, plat, at))
+    with atomic_path(target) as tmp:
+        img.save(tmp, "PNG")
+    click.echo(f"{display(target)}  {img.width}×{img.height}")
+
+
+@main.command()
+def platforms():
+    """List the platform profiles."""
+    from .platforms import registry
+    click.echo(f"{'name':16} {'size':>10} {'fps':>4} {'aspect':>6} {'max s':>6}  safe area (x0,y0-x1,y1)  label")
+    for p in registry().values():
+        x0, y0, x1, y1 = p.safe_box
+        click.echo(f"{p.name:16} {p.width:>4}×{p.height:<5} {p.fps:>4} {p.aspect:>6} {p.max_duration:>6g}  "
+                   f"{x0},{y0}-{x1},{y1}".ljust(70) + f"  {p.label}")
+
+
+def _project(path):
+    from .project import project_of
+    return project_of(Path(path) / "x.yaml")
+
+
+@main.command()
+@click.option("--project", "project", default=".", type=click.Path(file_okay=False, path_type=Path),
+              help="Project folder (default: the current folder).")
+def voices(project):
+    """List the voice profiles of the project and of the package."""
+    from .load import load_voice
+    from .project import candidates, known
+    root = _project(project)
+    for name in known("voice", root):
+        path = next(p for p in candidates("voice", name, root) if p.is_file())
+        problems: list[Problem] = []
+        v = load_voice(path, name, root, problems)
+        desc = f"{v.engine:9} {v.language:4} {dict(v.options)}" if v else f"INVALID: {problems[0]}"
+        click.echo(f"{name:14} {desc}  ({display(path)})")
+
+
+@main.command()
+@click.option("--project", "project", default=".", type=click.Path(file_okay=False, path_type=Path))
+def brands(project):
+    """List the brand kits of the project and of the package."""
+    from .load import load_brand
+    from .project import candidates, known
+    root = _project(project)
+    for name in known("brand", root):
+        path = next(p for p in candidates("brand", name, root) if p.is_file())
+        problems: list[Problem] = []
+        b = load_brand(path, name, problems)
+        desc = (f"{b.name} — colours {', '.join(b.colors)}; styles {', '.join(b.styles)}" if b
+                else f"INVALID: {problems[0]}")
+        click.echo(f"{name:10} {desc}  ({display(path.parent)})")
+
+
+@main.command()
+@click.option("--project", "project", default=".", type=click.Path(file_okay=False, path_type=Path))
+def doctor(project):
+    """Check the environment: Arabic text layout, ffmpeg, speech engines, whisper, brand fonts."""
+    from .doctor import run
+    failed = False
+    for c in run(_project(project)):
+        mark = "ok  " if c.ok else ("FAIL" if c.required else "--  ")
+        click.echo(f"[{mark}] {c.name}: {c.detail}")
+        if not c.ok:
+            click.echo(f"       fix: {c.remedy}")
+            failed |= c.required
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def init(folder):
+    """Scaffold a new project: a script, the explainer template, the demo brand kit and offline voices."""
+    from .project import PACKAGED, candidates
+    if folder.exists() and any(folder.iterdir()):
+        raise ReelforgeError([Problem(display(folder), 1, 1, "", "folder is not empty; choose a new folder")])
+    here = Path.cwd()
+    brand = next(p for p in candidates("brand", "demo", PACKAGED) if p.is_file()).parent
+    template = next(p for p in candidates("template", "explainer", PACKAGED) if p.is_file())
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(brand, folder / "brand" / "demo")
+    (folder / "templates").mkdir()
+    shutil.copy2(template, folder / "templates" / "explainer.yaml")
+    (folder / "voices").mkdir()
+    for name in ("ar-offline", "fr-offline"):
+        shutil.copy2(next(p for p in candidates("voice", name, PACKAGED) if p.is_file()), folder / "voices")
+    (folder / "scripts").mkdir()
+    (folder / "scripts" / "hello.yaml").write_text(SCAFFOLD, encoding="utf-8")
+    click.echo(f"created {display(folder)}: scripts/hello.yaml, templates/explainer.yaml, brand/demo, voices/")
+    click.echo(f"next: reelforge validate {display(folder / 'scripts' / 'hello.yaml')}")
+    del here
+
+
+SCAFFOLD = """\
+reelforge: 1
+title: {ar: "مرحبا", fr: "Bonjour"}
+brand: demo
+template: explainer
+languages: [ar, fr]
+platforms: [reels]
+voice: {ar: ar-offline, fr: fr-offline}
+subtitles: {burn: true, style: karaoke, sidecar: [srt, vtt]}
+vars: {site: "example.ma"}
+scenes:
+  - id: hook
+    layout: title
+    text: {ar: "مرحبا بكم", fr: "Bienvenue"}
+    say: {ar: "مرحبا بكم في مشروعكم الجديد.", fr: "Bienvenue dans votre nouveau projet."}
+  - id: end
+    layout: end
+    text: {ar: "شكرا", fr: "Merci"}
+    subtext: "{site}"
+    say: {ar: "شكرا على المتابعة.", fr: "Merci de votre attention."}
+"""

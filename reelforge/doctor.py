@@ -1,0 +1,101 @@
+"""Environment checks for `reelforge doctor`: each says what it found and what to do about it."""
+from __future__ import annotations
+
+import importlib.util
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    remedy: str = ""
+    required: bool = True
+
+
+def check_python() -> Check:
+    ok = sys.version_info >= (3, 10)
+    return Check("python", ok, sys.version.split()[0], "install Python 3.10 or newer")
+
+
+def check_raqm() -> Check:
+    from PIL import __version__, features
+    if features.check("raqm"):
+        return Check("arabic text layout", True,
+                     f"Pillow {__version__} with raqm {features.version('raqm')}, fribidi {features.version('fribidi')}, "
+                     f"harfbuzz {features.version('harfbuzz')}")
+    return Check("arabic text layout", False,
+                 f"Pillow {__version__} has no raqm layout: its wheel loads libfribidi from the system at run time, "
+                 "and without it Arabic would come out disconnected and reversed, so reelforge refuses to draw it",
+                 "sudo apt-get install libfribidi0   (Fedora: dnf install fribidi; macOS: brew install fribidi)")
+
+
+def check_ffmpeg() -> Check:
+    try:
+        from .ffmpeg import ffmpeg_exe, version
+        return Check("ffmpeg", True, f"{version()} ({ffmpeg_exe()})")
+    except Exception as exc:  # any failure here is the finding itself
+        return Check("ffmpeg", False, f"imageio-ffmpeg's binary is not usable: {exc}",
+                     "pip install --force-reinstall imageio-ffmpeg")
+
+
+def check_espeak() -> Check:
+    try:
+        from .tts import espeak
+        ok, detail = espeak.available()
+    except Exception as exc:
+        ok, detail = False, str(exc)
+    return Check("offline speech (espeak-ng)", ok, detail, "pip install --force-reinstall espeakng-loader")
+
+
+def check_whisper() -> Check:
+    have_torch = importlib.util.find_spec("torch") is not None
+    have_whisper = importlib.util.find_spec("whisper") is not None
+    if have_torch and have_whisper:
+        import torch
+        return Check("whisper (optional)", True, f"openai-whisper with torch {torch.__version__}"
+                     f" ({'CUDA' if torch.cuda.is_available() else 'CPU'})", required=False)
+    return Check("whisper (optional)", False,
+                 "not installed: subtitles for recorded or gTTS voices are timed by estimate",
+                 'pip install torch==2.13.0 && pip install "reelforge[whisper]"   (pin torch first: an unpinned '
+                 "torch pulls several GB of CUDA packages)", required=False)
+
+
+def check_brand_fonts(project: Path) -> list[Check]:
+    from PIL import ImageFont
+
+    from .project import roots
+    out = []
+    seen = set()
+    for root in roots(project):
+        for kit in sorted((root / "brand").glob("*/brand.yaml")):
+            if kit.parent.name in seen:
+                continue
+            seen.add(kit.parent.name)
+            from .load import load_brand
+            problems = []
+            brand = load_brand(kit, kit.parent.name, problems)
+            bad = [str(p) for p in problems]
+            if brand:
+                for script, files in brand.fonts.items():
+                    for weight, f in files.items():
+                        try:
+                            ImageFont.truetype(str(f), 20)
+                        except OSError as exc:
+                            bad.append(f"{f}: {exc}")
+                missing = [s for s in ("arabic", "latin", "tifinagh") if s not in brand.fonts]
+                if missing:
+                    bad.append(f"no font for {', '.join(missing)} text")
+            out.append(Check(f"brand '{kit.parent.name}' fonts", not bad,
+                             "; ".join(bad) if bad else ", ".join(f"{s}: {', '.join(p.name for p in fs.values())}"
+                                                                  for s, fs in brand.fonts.items()),
+                             f"fix {kit} (run `reelforge validate` on a script using it)"))
+    return out
+
+
+def run(project: Path) -> list[Check]:
+    return [check_python(), check_raqm(), check_ffmpeg(), check_espeak(), check_whisper(),
+            *check_brand_fonts(project)]

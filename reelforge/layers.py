@@ -1,0 +1,290 @@
+"""Rasterise timeline items into sprites once per scene: text, image, shape, logo, video, backgrounds.
+
+A Sprite is premultiplied RGBA in numpy, ready to be blended many times for the cost of one
+multiply-add. Everything here runs before the frame loop; the loop only blends.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Optional
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageOps, UnidentifiedImageError
+
+from .errors import ReelforgeError, display
+from .model import Brand, TextStyle
+from .timeline import Item, Timeline
+
+MAX_IMAGE_PIXELS = 80_000_000
+
+
+class Sprite:
+    """An RGBA image prepared for fast 'over' blending at a position."""
+
+    __slots__ = ("w", "h", "rgb_p", "inv_a", "rgba")
+
+    def __init__(self, rgba: np.ndarray):
+        rgba = np.ascontiguousarray(rgba, dtype=np.uint8)
+        self.rgba = rgba
+        self.h, self.w = rgba.shape[:2]
+        a = rgba[..., 3:4].astype(np.uint16)
+        self.rgb_p = (rgba[..., :3].astype(np.uint16) * a + 127) // 255    # premultiplied
+        self.inv_a = 255 - a
+
+    @classmethod
+    def from_image(cls, img: Image.Image) -> "Sprite":
+        return cls(np.asarray(img.convert("RGBA")))
+
+    def blend(self, frame: np.ndarray, x: int, y: int) -> None:
+        """frame[y:y+h, x:x+w] = sprite over frame (clipped to the frame)."""
+        fh, fw = frame.shape[:2]
+        x0, y0, x1, y1 = max(x, 0), max(y, 0), min(x + self.w, fw), min(y + self.h, fh)
+        if x0 >= x1 or y0 >= y1:
+            return
+        sx, sy = x0 - x, y0 - y
+        region = frame[y0:y1, x0:x1]
+        inv = self.inv_a[sy:sy + y1 - y0, sx:sx + x1 - x0]
+        src = self.rgb_p[sy:sy + y1 - y0, sx:sx + x1 - x0]
+        region[...] = (region * inv + 127) // 255 + src
+
+    def faded(self, alpha: float) -> "Sprite":
+        rgba = self.rgba.copy()
+        rgba[..., 3] = (rgba[..., 3].astype(np.float32) * alpha).astype(np.uint8)
+        return Sprite(rgba)
+
+
+def load_image(path: str, where: str) -> Image.Image:
+    """Open an image file, or stop with a one-line error naming the scene and the file."""
+    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+    try:
+        with Image.open(path) as img:
+            img.load()
+            return ImageOps.exif_transpose(img).convert("RGBA")
+    except FileNotFoundError:
+        raise ReelforgeError(f"{display(path)}:1:1: {where}: image file not found")
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError) as exc:
+        raise ReelforgeError(f"{display(path)}:1:1: {where}: cannot read the image ({exc}); "
+                          "re-export it as PNG or JPEG")
+
+
+def fit(img: Image.Image, w: int, h: int, mode: str) -> Image.Image:
+    """Scale an image to cover (crop) or be contained in (letterbox, transparent) a w×h box."""
+    if mode == "cover":
+        return ImageOps.fit(img, (w, h), Image.LANCZOS)
+    scale = min(w / img.width, h / img.height)
+    size = (max(1, round(img.width * scale)), max(1, round(img.height * scale)))
+    out = Image.new("RGBA", (w, h), (0, 0, 0, 0))
+    out.paste(img.resize(size, Image.LANCZOS), ((w - size[0]) // 2, (h - size[1]) // 2))
+    return out
+
+
+# -- text ---------------------------------------------------------------------------------
+
+def fonts_of(brand: Brand):
+    from .text import Fonts
+    return Fonts.from_brand(brand)
+
+
+def px_style(style: TextStyle, brand: Brand, short: int, align: Optional[str] = None, scale: float = 1.0):
+    """A brand text style (sizes in percent of the frame's short side) in pixels."""
+    from .text import Style
+    u = short / 100 * scale
+    rgba = brand.rgba
+    return Style(size_px=style.size * u, min_size_px=style.min_size * u, color=rgba(style.color),
+                 weight=style.weight, align=align or style.align, line_spacing=style.line_spacing,
+                 stroke_px=style.stroke_width * u, stroke_color=rgba(style.stroke_color),
+                 shadow_offset=(style.shadow_offset[0] * u, style.shadow_offset[1] * u),
+                 shadow_blur_px=style.shadow_blur * u,
+                 shadow_color=rgba(style.shadow_color) if style.shadow_color else None,
+                 box_color=rgba(style.box_color) if style.box_color else None,
+                 box_padding_px=style.box_padding * u, box_radius_px=style.box_radius * u)
+
+
+def text_block(item: Item, timeline: Timeline, highlight=None):
+    from .text import clean, render_text
+    p = timeline.platform
+    style = px_style(item.style, timeline.brand, min(p.width, p.height), item.align)
+    text = clean(item.text, timeline.script.digits)
+    _, _, w, h = item.box
+    return render_text(text, fonts_of(timeline.brand), style, w, h,
+                       direction="rtl" if timeline.rtl and _has_arabic(text) else None, highlight=highlight)
+
+
+def _has_arabic(text: str) -> bool:
+    return any("\u0600" <= c <= "\u06ff" or "\u0750" <= c <= "\u077f" or "\ufb50" <= c <= "\ufefc" for c in text)
+
+
+# -- items --------------------------------------------------------------------------------
+
+@dataclass
+class Placed:
+    """A sprite and where its top-left corner goes; word boxes for word-by-word reveal."""
+    sprite: Sprite
+    x: int
+    y: int
+    word_boxes: tuple = ()
+
+
+def place_text(item: Item, timeline: Timeline) -> Placed:
+    block = text_block(item, timeline)
+    x, y, _, _ = item.box
+    return Placed(Sprite.from_image(block.image), x + block.offset[0], y + block.offset[1], block.word_boxes)
+
+
+def place_image(item: Item, timeline: Timeline, where: str) -> Placed:
+    x, y, w, h = item.box
+    img = fit(load_image(item.file, where), w, h, "contain")
+    return Placed(Sprite.from_image(img), x, y)
+
+
+def place_shape(item: Item, timeline: Timeline) -> Placed:
+    x, y, w, h = item.box
+    img = Image.new("RGBA", (w, h), (0, 0, 0, 0))
+    d = ImageDraw.Draw(img)
+    color = timeline.brand.rgba(item.color)
+    if item.shape == "circle":
+        d.ellipse((0, 0, w - 1, h - 1), fill=color)
+    elif item.shape == "rounded":
+        d.rounded_rectangle((0, 0, w - 1, h - 1), radius=min(w, h) // 5, fill=color)
+    else:
+        d.rectangle((0, 0, w - 1, h - 1), fill=color)
+    return Placed(Sprite.from_image(img), x, y)
+
+
+def logo_box(timeline: Timeline) -> Optional[tuple[int, int, int, int]]:
+    """Where the brand logo goes: a corner of the safe area, inset by its clear space; start/end follow
+    the reading direction."""
+    logo = timeline.brand.logo
+    if logo is None:
+        return None
+    p = timeline.platform
+    x0, y0, x1, y1 = p.safe_box
+    w = round((x1 - x0) * logo.size / 100)
+    iw, ih = _image_size(str(logo.file))
+    h = round(w * ih / iw)
+    pad = round(h * logo.clear_space)
+    vert, horiz = logo.position.split("-")
+    if horiz == "center":
+        x = (x0 + x1 - w) // 2
+    else:
+        at_left = (horiz == "start") != timeline.rtl
+        x = x0 + pad if at_left else x1 - pad - w
+    y = y0 + pad if vert == "top" else y1 - pad - h
+    return (x, y, w, h)
+
+
+@lru_cache(maxsize=32)
+def _image_size(path: str) -> tuple[int, int]:
+    with Image.open(path) as img:
+        return img.size
+
+
+def place_logo(timeline: Timeline, background_rgb: np.ndarray) -> Optional[Placed]:
+    box = logo_box(timeline)
+    if box is None:
+        return None
+    logo = timeline.brand.logo
+    x, y, w, h = box
+    under = background_rgb[y:y + h, x:x + w].astype(np.float32) / 255
+    luminance = float((under @ np.array([0.2126, 0.7152, 0.0722], np.float32)).mean()) if under.size else 1.0
+    file = logo.on_dark if (logo.on_dark and luminance < 0.5) else logo.file
+    img = load_image(str(file), "brand logo").resize((w, h), Image.LANCZOS)
+    return Placed(Sprite.from_image(img), x, y)
+
+
+# -- backgrounds --------------------------------------------------------------------------
+
+def gradient(w: int, h: int, c0, c1, direction: str) -> np.ndarray:
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    if direction == "horizontal":
+        t = xx / max(1, w - 1)
+    elif direction == "diagonal":
+        t = (xx / max(1, w - 1) + yy / max(1, h - 1)) / 2
+    elif direction == "radial":
+        t = np.sqrt(((xx - w / 2) / (w / 2)) ** 2 + ((yy - h / 2) / (h / 2)) ** 2) / np.sqrt(2)
+    else:
+        t = yy / max(1, h - 1)
+    t = np.clip(t, 0, 1)[..., None]
+    a = np.array(c0[:3], np.float32)
+    b = np.array(c1[:3], np.float32)
+    out = a + (b - a) * t
+    # a little ordered dither hides 8-bit banding in long gradients after x264
+    dither = (np.indices((h, w)).sum(0) % 2).astype(np.float32)[..., None] * 0.5 - 0.25
+    return np.clip(out + dither + 0.5, 0, 255).astype(np.uint8)
+
+
+class Background:
+    """Frame-sized RGB background; `static` when it does not change over time."""
+
+    def __init__(self, scene_time, timeline: Timeline):
+        bg = scene_time.background
+        p = timeline.platform
+        self.w, self.h = p.width, p.height
+        self.kind = bg.kind
+        self.zoom = bg.zoom
+        self.duration = scene_time.duration
+        self.video = None
+        where = f"scenes[{scene_time.index}] ({scene_time.scene.id}).background"
+        rgba = timeline.brand.rgba
+        if bg.kind == "color":
+            self.still = np.empty((self.h, self.w, 3), np.uint8)
+            self.still[...] = rgba(bg.colors[0])[:3]
+        elif bg.kind == "gradient":
+            self.still = gradient(self.w, self.h, rgba(bg.colors[0]), rgba(bg.colors[-1]), bg.direction)
+        elif bg.kind == "image":
+            img = load_image(str(bg.file), where).convert("RGB")
+            self.source = fit(img, round(self.w * bg.zoom), round(self.h * bg.zoom), bg.fit) \
+                if bg.fit == "cover" else fit(img.convert("RGBA"), self.w, self.h, "contain")
+            if bg.fit == "contain":
+                base = Image.new("RGBA", (self.w, self.h), rgba("dark"))
+                base.alpha_composite(self.source)
+                self.still, self.zoom = np.asarray(base.convert("RGB")).copy(), 1.0
+            else:
+                self.still = self._zoomed(0.0)
+        else:
+            from .media import VideoSource
+            self.video = VideoSource(str(bg.file), self.w, self.h, start=bg.start, loop=bg.loop, where=where)
+            self.still = self.video.frame(0.0)
+
+    @property
+    def static(self) -> bool:
+        return self.video is None and (self.kind != "image" or self.zoom <= 1.0)
+
+    def _zoomed(self, t: float) -> np.ndarray:
+        """Slow zoom from 1 to `zoom` over the scene: crop the pre-scaled source and resize."""
+        src = self.source
+        z = 1 + (self.zoom - 1) * min(1.0, t / max(self.duration, 0.01))
+        cw, ch = self.w * self.zoom / z, self.h * self.zoom / z
+        x0, y0 = (src.width - cw) / 2, (src.height - ch) / 2
+        frame = src.resize((self.w, self.h), Image.BILINEAR, box=(x0, y0, x0 + cw, y0 + ch))
+        return np.asarray(frame, dtype=np.uint8).copy()
+
+    def frame(self, t: float) -> np.ndarray:
+        if self.video is not None:
+            return self.video.frame(t)
+        if self.static:
+            return self.still
+        return self._zoomed(t)
+
+    def close(self):
+        if self.video is not None:
+            self.video.close()
+
+
+def placed_item(item: Item, timeline: Timeline, where: str):
+    """Item -> Placed (static sprite) or a VideoSource-backed item (moving)."""
+    if item.kind == "text":
+        return place_text(item, timeline)
+    if item.kind == "image":
+        return place_image(item, timeline, where)
+    if item.kind in ("shape",):
+        return place_shape(item, timeline)
+    if item.kind == "logo":
+        return None
+    if item.kind == "video":
+        from .media import VideoSource
+        x, y, w, h = item.box
+        return VideoSource(item.file, w, h, start=0.0, loop=True, where=where, origin=(x, y))
+    raise ValueError(item.kind)
+

@@ -1,0 +1,216 @@
+"""The typed, immutable model of a script and what it uses. No YAML in here.
+
+Every later stage (timeline, speech, render, captions, lint, build) consumes these values.
+Colours stay as references (`primary` or `#RRGGBB[AA]`) checked at load time and turned into
+RGBA by `Brand.rgba`, so that templates can be shared between brands.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping, Optional
+
+LANGUAGES = {"ar": "Arabic", "fr": "French", "zgh": "Tamazight (Tifinagh)", "en": "English"}
+RTL_LANGUAGES = {"ar"}
+ASPECTS = ("9:16", "4:5", "1:1", "16:9")
+Text = Mapping[str, str]              # language -> string
+Box = tuple[float, float, float, float]   # x, y, w, h in percent of the safe area
+RGBA = tuple[int, int, int, int]
+
+
+def frozen_map(d) -> Mapping:
+    return MappingProxyType(dict(d))
+
+
+def hex_rgba(value: str) -> Optional[RGBA]:
+    """'#RRGGBB' or '#RRGGBBAA' -> RGBA, or None when it is not a hex colour."""
+    v = value[1:] if value.startswith("#") else None
+    if v is None or len(v) not in (6, 8):
+        return None
+    try:
+        n = [int(v[i:i + 2], 16) for i in range(0, len(v), 2)]
+    except ValueError:
+        return None
+    return (n[0], n[1], n[2], n[3] if len(n) == 4 else 255)
+
+
+@dataclass(frozen=True)
+class Animation:
+    enter: str = "none"
+    exit: str = "none"
+    duration: float = 0.5
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str = "fade"
+    duration: float = 0.4
+
+
+@dataclass(frozen=True)
+class Background:
+    kind: str                      # color | gradient | image | video
+    colors: tuple[str, ...] = ()
+    direction: str = "vertical"    # gradient: vertical | horizontal | diagonal | radial
+    file: Optional[Path] = None
+    fit: str = "cover"
+    zoom: float = 1.0
+    start: float = 0.0
+    loop: bool = True
+
+
+@dataclass(frozen=True)
+class Element:
+    type: str                      # text | image | video | shape | logo
+    box: Box
+    text: Optional[Text] = None
+    file: Optional[Path] = None
+    shape: str = "rect"
+    color: str = "accent"
+    style: str = "body"
+    start: float = 0.0
+    end: Optional[float] = None
+    animate: Animation = Animation("fade", "none")
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Scene:
+    id: str
+    layout: str
+    say: Optional[Text]
+    texts: Mapping[str, Text]                  # slot name -> text
+    bullets: Mapping[str, tuple[Text, ...]]    # slot name -> list of texts
+    images: Mapping[str, Path]                 # slot name -> file
+    background: Optional[Background]
+    duration: Optional[float]                  # None = auto
+    transition: Optional[Transition]
+    elements: tuple[Element, ...]
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Slot:
+    name: str
+    kind: str                      # text | bullets | image
+    style: str = "body"
+    animate: Animation = Animation("fade", "none")
+
+
+@dataclass(frozen=True)
+class Layout:
+    name: str
+    slots: Mapping[str, Slot]
+    boxes: Mapping[str, Mapping[str, Box]]     # aspect class -> slot -> box
+    background: Optional[Background] = None
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    path: Path
+    chain: tuple[Path, ...]        # this file and every file it extends, for cache keys
+    padding: float
+    transition: Transition
+    intro: Optional[str]
+    outro: Optional[str]
+    layouts: Mapping[str, Layout]
+
+
+@dataclass(frozen=True)
+class TextStyle:
+    name: str
+    size: float                    # percent of the frame's short side
+    min_size: float
+    weight: str = "regular"
+    color: str = "light"
+    align: str = "center"
+    line_spacing: float = 1.2
+    stroke_width: float = 0.0      # percent of the short side
+    stroke_color: str = "dark"
+    shadow_offset: tuple[float, float] = (0.0, 0.0)
+    shadow_blur: float = 0.0
+    shadow_color: Optional[str] = None
+    box_color: Optional[str] = None
+    box_padding: float = 0.0
+    box_radius: float = 0.0
+
+
+@dataclass(frozen=True)
+class Logo:
+    file: Path
+    on_dark: Optional[Path]
+    position: str = "top-end"      # top-start | top-end | bottom-start | bottom-end | top-center
+    size: float = 14.0             # width in percent of the safe area's width
+    clear_space: float = 0.25      # share of the logo's height kept free around it
+
+
+@dataclass(frozen=True)
+class EndCard:
+    text: Text
+    url: str = ""
+    hashtag: str = ""
+
+
+@dataclass(frozen=True)
+class Brand:
+    name: str
+    key: str                       # the name the script used, or the kit folder's name
+    path: Path                     # the kit folder
+    colors: Mapping[str, str]      # name -> hex
+    fonts: Mapping[str, Mapping[str, Path]]    # script (arabic|latin|tifinagh) -> weight -> file
+    logo: Optional[Logo]
+    styles: Mapping[str, TextStyle]
+    captions: TextStyle
+    caption_highlight: str
+    end_card: Optional[EndCard]
+
+    def rgba(self, ref: str) -> RGBA:
+        value = self.colors.get(ref, ref)
+        rgba = hex_rgba(value)
+        if rgba is None:
+            raise KeyError(f"unknown colour {ref!r}")
+        return rgba
+
+
+@dataclass(frozen=True)
+class Voice:
+    name: str
+    path: Optional[Path]           # None for an inline profile
+    engine: str
+    language: str
+    options: Mapping[str, object] = field(default_factory=lambda: frozen_map({}))
+
+
+@dataclass(frozen=True)
+class Subtitles:
+    burn: bool = True
+    style: str = "karaoke"         # block | karaoke | word
+    sidecar: tuple[str, ...] = ("srt", "vtt")
+    also: Mapping[str, str] = field(default_factory=lambda: frozen_map({}))
+
+
+@dataclass(frozen=True)
+class Music:
+    file: Path
+    volume_db: float = -20.0
+    duck_db: float = -10.0
+
+
+@dataclass(frozen=True)
+class Script:
+    path: Path
+    project: Path
+    id: str
+    title: Text
+    brand: Brand
+    template: Template
+    languages: tuple[str, ...]
+    platforms: tuple[str, ...]
+    voices: Mapping[str, Voice]
+    subtitles: Subtitles
+    music: Optional[Music]
+    digits: str
+    vars: Mapping[str, str]
+    scenes: tuple[Scene, ...]

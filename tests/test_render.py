@@ -1,0 +1,173 @@
+"""The render engine end to end at small sizes: files, formats, pixels, safe areas, failures."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from reelforge.animation import pose
+from reelforge.cli import main
+from reelforge.compose import Compositor
+from reelforge.encode import probe
+from reelforge.errors import ReelforgeError
+from reelforge.load import load_script
+from reelforge.platforms import registry
+from reelforge.render import render_one
+from reelforge.timeline import build
+
+from .conftest import VALID
+
+SMALL = 0.25   # 1080×1920 → 270×480
+
+
+def run(*args, cwd: Path):
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return CliRunner().invoke(main, list(args))
+    finally:
+        os.chdir(old)
+
+
+def small(name: str):
+    return registry()[name].scaled(SMALL)
+
+
+def test_cli_render_writes_the_documented_layout(project):
+    result = run("render", "ok.yaml", "-l", "fr", "-p", "reels", "--draft", "-o", "out", cwd=project)
+    assert result.exit_code == 0, result.output
+    folder = project / "out" / "test-reel" / "fr"
+    video, cover = folder / "reels.mp4", folder / "reels.jpg"
+    assert video.is_file() and cover.is_file()
+    info = probe(video)
+    assert (info["width"], info["height"]) == (540, 960)          # draft = half size
+    assert info["vcodec"] == "h264" and info["pix_fmt"] == "yuv420p" and info["fps"] == 30
+    assert info["acodec"] == "aac" and info["sample_rate"] == 48000
+    manifest = json.loads((project / "out" / "test-reel" / "manifest.json").read_text())
+    entry = manifest["outputs"][0]
+    assert entry["lang"] == "fr" and entry["platform"] == "reels"
+    assert abs(info["duration"] - entry["duration"]) < 0.15
+    data = video.read_bytes()
+    assert data.index(b"moov") < data.index(b"mdat")               # faststart
+    assert not [p for p in folder.iterdir() if ".partial" in p.name]
+    with Image.open(cover) as img:
+        assert img.size == (540, 960)
+
+
+@pytest.mark.parametrize("name", ["reels", "instagram-feed", "facebook-feed", "youtube"])
+@pytest.mark.parametrize("lang", ["ar", "fr"])
+def test_everything_drawn_stays_inside_the_safe_area(project, name, lang):
+    """On a flat background, every pixel that differs from it lies inside the platform's safe box."""
+    text = VALID.replace("    transition: slide\n", "    transition: slide\n    background: {color: \"#202020\"}\n")
+    (project / "flat.yaml").write_text(text, encoding="utf-8")
+    script = load_script(project / "flat.yaml")
+    p = small(name)
+    tl = build(script, lang, p)
+    comp = Compositor(tl)
+    frame = comp.frame_at(tl.scenes[0].end - 0.5)
+    comp.close()
+    differs = np.any(np.abs(frame.astype(int) - np.array([0x20, 0x20, 0x20])) > 24, axis=2)
+    ys, xs = np.nonzero(differs)
+    assert xs.size > 100, "nothing was drawn"
+    x0, y0, x1, y1 = p.safe_box
+    assert xs.min() >= x0 - 1 and xs.max() <= x1 + 1, (xs.min(), xs.max(), p.safe_box)
+    assert ys.min() >= y0 - 1 and ys.max() <= y1 + 1, (ys.min(), ys.max(), p.safe_box)
+
+
+def test_arabic_slide_from_start_comes_from_the_right():
+    assert pose("slide-start", 0.0, rtl=True).dx > 0
+    assert pose("slide-start", 0.0, rtl=False).dx < 0
+    assert pose("slide-start", 1.0, rtl=True).dx == 0
+    assert pose("fade", 0.5, rtl=False).alpha == pytest.approx(0.875)
+
+
+@pytest.mark.parametrize("transition", ["fade", "slide", "wipe", "zoom", "cut"])
+def test_transitions_blend_two_scenes(project, transition):
+    text = VALID.replace("transition: slide", f"transition: {{name: {transition}, duration: 0.6}}")
+    (project / "t.yaml").write_text(text, encoding="utf-8")
+    tl = build(load_script(project / "t.yaml"), "fr", small("reels"))
+    comp = Compositor(tl)
+    edge = tl.scenes[0].end
+    before, mid, after = comp.frame_at(edge - 0.35).copy(), comp.frame_at(edge).copy(), comp.frame_at(edge + 0.35).copy()
+    second = comp._local(1, edge).copy()
+    comp.close()
+    if transition == "cut":
+        assert np.array_equal(mid, second)          # no blend: straight to the next scene
+    else:
+        assert not np.array_equal(mid, before) and not np.array_equal(mid, after)
+        assert not np.array_equal(mid, second)
+
+
+def test_too_long_for_a_platform_is_an_error_before_rendering(project):
+    text = VALID.replace("duration: 3", "duration: 95")
+    (project / "long.yaml").write_text(text, encoding="utf-8")
+    result = run("render", "long.yaml", "-p", "reels", "-o", "out", cwd=project)
+    assert result.exit_code == 2
+    assert "reels allows at most 90 s" in result.output
+    assert not (project / "out").exists()
+
+
+def test_a_failed_render_leaves_no_file_and_keeps_the_earlier_one(project):
+    script = load_script(project / "ok.yaml")
+    tl = build(script, "fr", small("reels"))
+    out = project / "out"
+    good = render_one(tl, out, draft=True)
+    before = good.video.read_bytes()
+
+    class Boom(Compositor):
+        def frames(self):
+            for k, f in enumerate(super().frames()):
+                if k == 20:
+                    raise RuntimeError("interrupted")
+                yield f
+    import reelforge.render as render_mod
+    original = render_mod.Compositor
+    render_mod.Compositor = Boom
+    try:
+        with pytest.raises(RuntimeError):
+            render_one(tl, out, draft=True)
+    finally:
+        render_mod.Compositor = original
+    assert good.video.read_bytes() == before
+    assert not [p for p in good.video.parent.iterdir() if ".partial" in p.name]
+
+
+def test_corrupt_image_is_named_with_its_scene(project):
+    (project / "assets" / "pic.png").write_bytes(b"\x89PNG\r\n\x1a\n garbage")
+    result = run("validate", "ok.yaml", cwd=project)
+    assert result.exit_code == 2
+    assert "scenes[2].image: cannot read the image assets/pic.png" in result.output
+
+
+def test_unreadable_font_is_a_validation_error(project):
+    (project / "brand" / "demo" / "fonts" / "NotoSans-Bold.ttf").write_bytes(b"not a font")
+    result = run("validate", "ok.yaml", cwd=project)
+    assert result.exit_code == 2
+    assert "fonts.latin.bold: cannot read the font" in result.output
+
+
+def test_corrupt_video_background_gets_a_clear_error(project):
+    (project / "assets" / "clip.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42 broken")
+    text = VALID.replace('background: {color: "#102030"}', "background: {video: assets/clip.mp4}")
+    (project / "v.yaml").write_text(text, encoding="utf-8")
+    result = run("render", "v.yaml", "-l", "fr", "-p", "reels", "--draft", "-o", "out", cwd=project)
+    assert result.exit_code == 2, result.output
+    assert "assets/clip.mp4:1:1: scenes[2] (picture).background: cannot read the video" in result.output
+    assert not list((project / "out").rglob("*.mp4"))
+
+
+def test_preview_frame_and_sheet(project):
+    result = run("preview", "ok.yaml", "--at", "1.5", "-l", "ar", "-p", "youtube", "-o", "f.png", cwd=project)
+    assert result.exit_code == 0, result.output
+    with Image.open(project / "f.png") as img:
+        assert img.size == (1920, 1080)
+    result = run("preview", "ok.yaml", "--sheet", "-l", "ar", "-o", "s.png", cwd=project)
+    assert result.exit_code == 0, result.output
+    with Image.open(project / "s.png") as img:
+        assert img.width > 3 * 360
+    assert run("preview", "ok.yaml", "-o", "x.png", cwd=project).exit_code == 2
