@@ -1,0 +1,445 @@
+"""Lay out and rasterise one block of text into a box: Arabic, Latin and Tifinagh, mixed.
+
+- Arabic is shaped by Pillow's raqm layout (HarfBuzz + FriBiDi). Without raqm we refuse to draw:
+  basic layout would show Arabic disconnected and reversed.
+- A line is cut into pieces at every change of script font, direction or space, so each piece is
+  drawn with the brand's font for its script ("Pass Jeunes" inside Arabic never becomes tofu) and
+  each word's box is known (karaoke highlight, word-by-word reveal).
+- Bidi for the two-level case: the paragraph direction comes from its first strong letter; Latin
+  words and numbers inside Arabic form left-to-right islands (and Arabic inside French right-to-left
+  ones); neutrals between two islands of one direction join them, others take the paragraph's.
+- Sizes come from real font metrics and ink boxes: diacritics and descenders are never clipped,
+  and the whole block (ink, stroke, shadow, background box) stays inside the box when it fits.
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Mapping, Optional
+
+from PIL import Image, ImageDraw, ImageFilter, ImageFont, features
+
+SCRIPTS = ("arabic", "latin", "tifinagh")
+RGBA = tuple[int, int, int, int]
+CONTROLS = {"\u200e", "\u200f", "\u200b", "\u200c", "\u200d", "\u2066", "\u2067", "\u2068", "\u2069",
+            "\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\ufeff"}
+TO_WESTERN = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+TO_ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+class TextError(Exception):
+    """Text cannot be drawn correctly on this system."""
+
+
+def script_of(ch: str) -> Optional[str]:
+    """arabic | tifinagh | latin for letters; None for neutrals (spaces, digits, punctuation)."""
+    o = ord(ch)
+    if 0x0600 <= o <= 0x06FF or 0x0750 <= o <= 0x077F or 0x08A0 <= o <= 0x08FF or 0xFB50 <= o <= 0xFDFF \
+            or 0xFE70 <= o <= 0xFEFF:
+        return "arabic" if unicodedata.category(ch)[0] in "LM" else None
+    if 0x2D30 <= o <= 0x2D7F:
+        return "tifinagh"
+    if unicodedata.category(ch)[0] == "L":
+        return "latin"
+    return None
+
+
+def clean(text: str, digits: str = "western") -> str:
+    """Strip tatweel (it carries no meaning); one digit set for the whole video."""
+    text = text.replace("\u0640", "")
+    if digits == "arabic-indic":
+        return text.translate(TO_ARABIC_INDIC)
+    return text.translate(TO_WESTERN)
+
+
+@dataclass(frozen=True)
+class Fonts:
+    """Font files per script and weight (regular, bold)."""
+    arabic: Mapping[str, Path]
+    latin: Mapping[str, Path]
+    tifinagh: Mapping[str, Path]
+
+    @classmethod
+    def from_brand(cls, brand) -> "Fonts":
+        return cls(**{s: dict(brand.fonts.get(s, {})) for s in SCRIPTS})
+
+    def path(self, script: str, weight: str) -> Optional[Path]:
+        files = getattr(self, script)
+        return files.get(weight) or files.get("regular") or next(iter(files.values()), None)
+
+    def choose(self, ch: str, script: Optional[str], context: Optional[str], weight: str) -> Optional[Path]:
+        """The font for one character: its script's, else the surrounding script's, else any covering it."""
+        order = [script] if script else [context, "latin", "arabic", "tifinagh"]
+        for s in order:
+            p = self.path(s, weight) if s else None
+            if p is not None and covers(p, ch):
+                return p
+        for s in SCRIPTS:
+            p = self.path(s, weight)
+            if p is not None and covers(p, ch):
+                return p
+        return None
+
+
+@lru_cache(maxsize=None)
+def _cmap(path: Path) -> frozenset:
+    from fontTools.ttLib import TTFont
+    with TTFont(str(path), lazy=True) as f:
+        return frozenset(f.getBestCmap() or {})
+
+
+def covers(path: Path, ch: str) -> bool:
+    return ord(ch) in _cmap(Path(path))
+
+
+def missing_chars(text: str, fonts: Fonts, weight: str = "regular") -> list[str]:
+    """Characters that no configured font covers (they would be tofu)."""
+    out = []
+    for ch in dict.fromkeys(text):
+        if ch.isspace() or ch in CONTROLS or unicodedata.category(ch) in ("Cc", "Cf"):
+            continue
+        if fonts.choose(ch, script_of(ch), None, weight) is None and ch not in out:
+            out.append(ch)
+    return out
+
+
+@lru_cache(maxsize=256)
+def _font(path: Path, size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(path), size, layout_engine=ImageFont.Layout.RAQM)
+
+
+def require_raqm() -> None:
+    if not features.check("raqm"):
+        raise TextError("Pillow cannot shape Arabic here (no raqm layout: libfribidi is missing); "
+                        "install it with `sudo apt-get install libfribidi0` and run `reelforge doctor`")
+
+
+@dataclass(frozen=True)
+class Style:
+    size_px: float
+    min_size_px: float
+    color: RGBA
+    weight: str = "regular"
+    align: str = "center"
+    line_spacing: float = 1.2
+    stroke_px: float = 0.0
+    stroke_color: RGBA = (0, 0, 0, 255)
+    shadow_offset: tuple[float, float] = (0.0, 0.0)
+    shadow_blur_px: float = 0.0
+    shadow_color: Optional[RGBA] = None
+    box_color: Optional[RGBA] = None
+    box_padding_px: float = 0.0
+    box_radius_px: float = 0.0
+
+
+@dataclass(frozen=True)
+class Piece:
+    text: str
+    font: Path
+    rtl: bool
+    word: Optional[int]      # index of the word it belongs to (None for spaces)
+
+
+@dataclass(frozen=True)
+class Placed:
+    piece: Piece
+    x: float                 # left edge of its advance, from the line's left
+    width: float
+
+
+@dataclass(frozen=True)
+class LaidLine:
+    text: str
+    pieces: tuple[Placed, ...]
+    width: float
+    ink_left: float
+    ink_right: float
+    ink_top: float           # relative to the baseline (negative = above)
+    ink_bottom: float
+    arabic: bool
+
+
+@dataclass(frozen=True)
+class Block:
+    image: Image.Image       # RGBA, tight around everything drawn
+    offset: tuple[int, int]  # where image's top-left goes, relative to the box's top-left
+    size_px: float           # font size after auto-fit
+    fits: bool
+    lines: tuple[str, ...]
+    word_boxes: tuple[tuple[float, float, float, float], ...]   # per word (logical order), image coords
+    direction: str
+
+
+def base_rtl(text: str) -> bool:
+    for ch in text:
+        s = script_of(ch)
+        if s:
+            return s == "arabic"
+    return False
+
+
+def _directions(line: str, rtl: bool) -> list[bool]:
+    """Resolved direction per character (True = right-to-left) for the two-level case."""
+    cls = []
+    for ch in line:
+        s = script_of(ch)
+        if s == "arabic":
+            cls.append("R")
+        elif s or ch.isdigit():
+            cls.append("L")     # Latin/Tifinagh letters, and numbers (always shown left to right)
+        else:
+            cls.append(None)
+    out = []
+    for i, c in enumerate(cls):
+        if c:
+            out.append(c == "R")
+            continue
+        prev = next((cls[j] for j in range(i - 1, -1, -1) if cls[j]), None)
+        nxt = next((cls[j] for j in range(i + 1, len(cls)) if cls[j]), None)
+        out.append((prev == "R") if prev == nxt and prev else rtl)
+    return out
+
+
+def _pieces(line: str, rtl: bool, fonts: Fonts, weight: str, first_word: int) -> list[Piece]:
+    dirs = _directions(line, rtl)
+    pieces: list[Piece] = []
+    word, in_word, context = first_word - 1, False, None
+    cur_text, cur_key = "", None
+    for ch, d in zip(line, dirs):
+        s = script_of(ch)
+        if s:
+            context = s
+        space = ch.isspace()
+        if not space and not in_word:
+            word += 1
+        in_word = not space
+        font = fonts.choose(ch, s, context or ("arabic" if rtl else "latin"), weight) or fonts.path("latin", weight)
+        key = (font, d, None if space else word)
+        if key != cur_key and cur_text:
+            pieces.append(Piece(cur_text, cur_key[0], cur_key[1], cur_key[2]))
+            cur_text = ""
+        cur_text += ch
+        cur_key = key
+    if cur_text:
+        pieces.append(Piece(cur_text, cur_key[0], cur_key[1], cur_key[2]))
+    return pieces
+
+
+def _visual(pieces: list[Piece], rtl: bool) -> list[Piece]:
+    """Reorder logical pieces for display: runs of one direction, reversed where they read RTL."""
+    runs: list[list[Piece]] = []
+    for p in pieces:
+        if runs and runs[-1][0].rtl == p.rtl:
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+    if rtl:
+        runs.reverse()
+    out = []
+    for run in runs:
+        out.extend(reversed(run) if run[0].rtl else run)
+    return out
+
+
+def _lay_line(line: str, rtl: bool, fonts: Fonts, weight: str, size: int, first_word: int) -> LaidLine:
+    placed, x = [], 0.0
+    top = bottom = 0.0
+    left, right = 0.0, 0.0
+    arabic = False
+    for p in _visual(_pieces(line, rtl, fonts, weight, first_word), rtl):
+        f = _font(p.font, size)
+        direction = "rtl" if p.rtl else "ltr"
+        w = f.getlength(p.text, direction=direction)
+        if not p.text.isspace():
+            l, t, r, b = f.getbbox(p.text, direction=direction, anchor="ls")
+            left, right = min(left, x + l), max(right, x + r)
+            top, bottom = min(top, t), max(bottom, b)
+        asc, desc = f.getmetrics()
+        top, bottom = min(top, -asc * 0.8), max(bottom, desc * 0.5)
+        arabic |= any(script_of(c) == "arabic" for c in p.text)
+        placed.append(Placed(p, x, w))
+        x += w
+    return LaidLine(line, tuple(placed), x, left, max(right, x), top, bottom, arabic)
+
+
+GLUE_BEFORE = set("!?:;%»…)]")     # French puts a space before these; never break there
+GLUE_AFTER = set("«([")
+
+
+def _groups(paragraph: str) -> list[list[str]]:
+    """Words that must stay on one line together: '50 %', 'comprendre !', '« Pass »'."""
+    groups: list[list[str]] = []
+    glue_next = False
+    for w in paragraph.split():
+        if groups and (glue_next or set(w) <= GLUE_BEFORE):
+            groups[-1].append(w)
+        else:
+            groups.append([w])
+        glue_next = set(w) <= GLUE_AFTER
+    return groups
+
+
+def _wrap(paragraph: str, width: float, rtl: bool, fonts: Fonts, weight: str, size: int, first_word: int):
+    """Greedy word wrap in logical order. Returns laid lines and whether every line fits."""
+    groups = _groups(paragraph)
+    starts = [first_word]
+    for g in groups:
+        starts.append(starts[-1] + len(g))
+
+    def lay(i, j):
+        return _lay_line(" ".join(w for g in groups[i:j] for w in g), rtl, fonts, weight, size, starts[i])
+    lines, ok, i = [], True, 0
+    while i < len(groups):
+        j = i + 1
+        best = lay(i, j)
+        while j < len(groups):
+            trial = lay(i, j + 1)
+            if trial.ink_right - trial.ink_left > width:
+                break
+            best, j = trial, j + 1
+        if best.ink_right - best.ink_left > width:
+            ok = False
+        lines.append(best)
+        i = j
+    return lines, ok
+
+
+@dataclass(frozen=True)
+class _Layout:
+    lines: tuple[LaidLine, ...]
+    baselines: tuple[float, ...]
+    xs: tuple[float, ...]
+    top: float
+    bottom: float
+    size: int
+    fits: bool
+
+
+def _margin(style: Style, scale: float) -> tuple[float, float, float, float]:
+    """Room around the text for the box, stroke and shadow: left, top, right, bottom."""
+    pad = style.box_padding_px * scale if style.box_color else 0.0
+    stroke = style.stroke_px * scale
+    dx, dy = style.shadow_offset[0] * scale, style.shadow_offset[1] * scale
+    blur = style.shadow_blur_px * scale * 2 if style.shadow_color else 0.0
+    sdx = abs(dx) + blur if style.shadow_color else 0
+    sdy = abs(dy) + blur if style.shadow_color else 0
+    return (max(pad, stroke + (sdx if dx < 0 else blur)), max(pad, stroke + (sdy if dy < 0 else blur)),
+            max(pad, stroke + (sdx if dx > 0 else blur)), max(pad, stroke + (sdy if dy > 0 else blur)))
+
+
+def _layout(text: str, fonts: Fonts, style: Style, box_w: float, box_h: float, rtl: bool, size: int,
+            scale: float, valign: str) -> _Layout:
+    ml, mt, mr, mb = _margin(style, scale)
+    inner_w, inner_h = box_w - ml - mr, box_h - mt - mb
+    lines, ok, word = [], True, 0
+    for paragraph in text.split("\n"):
+        laid, fit = _wrap(paragraph, inner_w, rtl, fonts, style.weight, size, word)
+        word += len(paragraph.split())
+        lines += laid or [_lay_line("", rtl, fonts, style.weight, size, word)]
+        ok &= fit
+    pitch = size * style.line_spacing * (1.3 if any(line.arabic for line in lines) else 1.0)
+    baselines, y = [], 0.0
+    for k, line in enumerate(lines):
+        y = -line.ink_top if k == 0 else y + pitch
+        baselines.append(y)
+    top = min(b + line.ink_top for b, line in zip(baselines, lines))
+    bottom = max(b + line.ink_bottom for b, line in zip(baselines, lines))
+    height = bottom - top
+    ok &= height <= inner_h + 0.5
+    dy = mt + {"top": 0.0, "bottom": inner_h - height}.get(valign, (inner_h - height) / 2) - top
+    baselines = [b + dy for b in baselines]
+    align = style.align
+    if align in ("start", "end"):
+        align = {("start", True): "right", ("start", False): "left",
+                 ("end", True): "left", ("end", False): "right"}[(align, rtl)]
+    xs = []
+    for line in lines:
+        ink_w = line.ink_right - line.ink_left
+        if align == "left":
+            x = ml - line.ink_left
+        elif align == "right":
+            x = ml + inner_w - ink_w - line.ink_left
+        else:
+            x = ml + (inner_w - ink_w) / 2 - line.ink_left
+        xs.append(x)
+    return _Layout(tuple(lines), tuple(baselines), tuple(xs), top + dy, bottom + dy, size, ok)
+
+
+def fit(text: str, fonts: Fonts, style: Style, box_w: float, box_h: float, *, direction: Optional[str] = None,
+        valign: str = "center") -> _Layout:
+    """Lay the text out at the style's size, shrinking by 4% steps to its minimum until it fits."""
+    require_raqm()
+    rtl = base_rtl(text) if direction is None else direction == "rtl"
+    size = max(1.0, style.size_px)
+    while True:
+        scale = size / style.size_px if style.size_px else 1.0
+        lay = _layout(text, fonts, style, box_w, box_h, rtl, max(1, round(size)), scale, valign)
+        if lay.fits or size <= style.min_size_px:
+            return lay
+        size = max(style.min_size_px, size * 0.96)
+
+
+def render_text(text: str, fonts: Fonts, style: Style, box_w: float, box_h: float, *,
+                direction: Optional[str] = None, valign: str = "center",
+                highlight: Optional[tuple[int, RGBA]] = None) -> Block:
+    """Rasterise `text` fitted into a box_w × box_h box. See the module docstring."""
+    rtl = base_rtl(text) if direction is None else direction == "rtl"
+    lay = fit(text, fonts, style, box_w, box_h, direction="rtl" if rtl else "ltr", valign=valign)
+    scale = lay.size / style.size_px if style.size_px else 1.0
+    ml, mt, mr, mb = _margin(style, scale)
+    # draw on a canvas that surely holds all ink, then crop to what was drawn
+    extra = int(lay.size * 2 + sum((ml, mt, mr, mb)) + 8)
+    width = int(max([box_w] + [x + line.ink_right for x, line in zip(lay.xs, lay.lines)])) + 2 * extra
+    height = int(max(box_h, lay.bottom) - min(0, lay.top)) + 2 * extra
+    ox, oy = extra, extra - int(min(0, lay.top))
+    stroke = int(round(style.stroke_px * scale))
+    boxes: dict[int, list[float]] = {}
+    text_layer = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+    hl_layer = Image.new("RGBA", (width, height), (0, 0, 0, 0)) if highlight else None
+    draws = [(ImageDraw.Draw(text_layer), style.color)] + ([(ImageDraw.Draw(hl_layer), highlight[1])] if highlight else [])
+    for line, x0, base in zip(lay.lines, lay.xs, lay.baselines):
+        for pl in line.pieces:
+            p = pl.piece
+            if p.text.isspace():
+                continue
+            f = _font(p.font, lay.size)
+            direction_ = "rtl" if p.rtl else "ltr"
+            xy = (ox + x0 + pl.x, oy + base)
+            for d, color in draws:
+                d.text(xy, p.text, font=f, fill=color, anchor="ls", direction=direction_,
+                       stroke_width=stroke, stroke_fill=style.stroke_color)
+            if p.word is not None:
+                l, t, r, b = f.getbbox(p.text, direction=direction_, anchor="ls", stroke_width=stroke)
+                bx = boxes.setdefault(p.word, [1e9, 1e9, -1e9, -1e9])
+                bx[0], bx[1] = min(bx[0], xy[0] + min(l, 0)), min(bx[1], xy[1] + t)
+                bx[2], bx[3] = max(bx[2], xy[0] + max(r, pl.width)), max(bx[3], xy[1] + b)
+    if highlight and highlight[0] in boxes:
+        mask = Image.new("L", (width, height), 0)
+        x0_, y0_, x1_, y1_ = boxes[highlight[0]]
+        ImageDraw.Draw(mask).rectangle((x0_ - 1, y0_ - stroke - 2, x1_ + 1, y1_ + stroke + 2), fill=255)
+        text_layer = Image.composite(hl_layer, text_layer, mask)
+    canvas = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+    if style.box_color:
+        pad = style.box_padding_px * scale
+        left = min(x + line.ink_left for x, line in zip(lay.xs, lay.lines))
+        right = max(x + line.ink_right for x, line in zip(lay.xs, lay.lines))
+        rect = (ox + left - pad, oy + lay.top - pad, ox + right + pad, oy + lay.bottom + pad)
+        ImageDraw.Draw(canvas).rounded_rectangle(rect, radius=style.box_radius_px * scale, fill=style.box_color)
+    if style.shadow_color:
+        alpha = text_layer.getchannel("A")
+        shadow = Image.new("RGBA", (width, height), style.shadow_color[:3] + (0,))
+        shadow.putalpha(alpha.point(lambda a: a * style.shadow_color[3] // 255))
+        blur = style.shadow_blur_px * scale
+        if blur > 0:
+            shadow = shadow.filter(ImageFilter.GaussianBlur(blur))
+        canvas.alpha_composite(shadow, (int(round(style.shadow_offset[0] * scale)),
+                                        int(round(style.shadow_offset[1] * scale))))
+    canvas.alpha_composite(text_layer)
+    bbox = canvas.getchannel("A").getbbox() or (0, 0, 1, 1)
+    image = canvas.crop(bbox)
+    cx, cy = bbox[0], bbox[1]
+    words = tuple((b[0] - cx, b[1] - cy, b[2] - cx, b[3] - cy) for _, b in sorted(boxes.items()))
+    return Block(image=image, offset=(cx - ox, cy - oy), size_px=lay.size, fits=lay.fits,
+                 lines=tuple(line.text for line in lay.lines), word_boxes=words, direction="rtl" if rtl else "ltr")
