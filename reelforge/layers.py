@@ -255,7 +255,7 @@ class Background:
         """Slow zoom from 1 to `zoom` over the scene: crop the pre-scaled source and resize."""
         src = self.source
         z = 1 + (self.zoom - 1) * min(1.0, t / max(self.duration, 0.01))
-        cw, ch = self.w * self.zoom / z, self.h * self.zoom / z
+        cw, ch = min(src.width, self.w * self.zoom / z), min(src.height, self.h * self.zoom / z)
         x0, y0 = (src.width - cw) / 2, (src.height - ch) / 2
         frame = src.resize((self.w, self.h), Image.BILINEAR, box=(x0, y0, x0 + cw, y0 + ch))
         return np.asarray(frame, dtype=np.uint8).copy()

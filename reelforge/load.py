@@ -694,10 +694,14 @@ def readable_image(r: Reader, path: Path, pos, where) -> bool:
 
 
 def readable_font(r: Reader, path: Path, pos, where) -> bool:
+    from fontTools.ttLib import TTFont, TTLibError
     from PIL import ImageFont
     try:
-        ImageFont.truetype(str(path), 12)
+        with open(path, "rb") as fh:      # a file object: Pillow must not fall back to a system font
+            ImageFont.truetype(fh, 12)
+        with TTFont(str(path), lazy=True) as font:
+            font.getBestCmap()
         return True
-    except OSError as exc:
+    except (OSError, TTLibError, AssertionError, KeyError) as exc:
         r.error(pos, where, f"cannot read the font {display(path)} ({exc}); use a TrueType/OpenType file")
         return False

@@ -214,5 +214,5 @@ def contact_sheet(script: Script, lang: str, platform: str, thumb_w: int = 360):
             c = cols - 1 - c   # Arabic sheets read right to left too
         x, y = pad + c * (thumb_w + pad), pad + r * (th + pad + label)
         sheet.paste(img, (x, y + label))
-        d.text((x, y + 6), f"{st.index + 1}. {st.scene.id}  {st.start:.1f}–{st.end:.1f} s", fill=(230, 230, 230))
+        d.text((x, y + 6), f"{st.index + 1}. {st.scene.id}  {st.start:.1f}-{st.end:.1f} s", fill=(230, 230, 230))
     return sheet
