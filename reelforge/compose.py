@@ -103,25 +103,22 @@ class SceneDrawer:
                         Animation("none", "none", 0.0), name="logo")
             self.layers.append(Layer(item, logo, timeline.rtl))
         self._key: Optional[tuple] = None
+        self._bg_seen: Optional[np.ndarray] = None
         self._base: Optional[np.ndarray] = None
 
     def frame(self, t: float) -> np.ndarray:
         visible = [(i, layer) for i, layer in enumerate(self.layers) if layer.visible(t)]
         resting = tuple(i for i, layer in visible if not layer.moving(t))
         moving = [layer for i, layer in visible if layer.moving(t)]
-        if self.bg.static:
-            if resting != self._key:
-                base = self.bg.still.copy()
-                for i in resting:
-                    self.layers[i].draw(base, t, at_rest=True)
-                self._key, self._base = resting, base
-            if not moving:
-                return self._base
-            frame = self._base.copy()
-        else:
-            frame = self.bg.frame(t).copy()
+        background = self.bg.frame(t)        # the same array for as long as the background holds still
+        if background is not self._bg_seen or resting != self._key:
+            base = background.copy()
             for i in resting:
-                self.layers[i].draw(frame, t, at_rest=True)
+                self.layers[i].draw(base, t, at_rest=True)
+            self._bg_seen, self._key, self._base = background, resting, base
+        if not moving:
+            return self._base
+        frame = self._base.copy()
         for layer in moving:
             layer.draw(frame, t)
         return frame

@@ -17,6 +17,7 @@ from .model import Brand, TextStyle
 from .timeline import Item, Timeline
 
 MAX_IMAGE_PIXELS = 80_000_000
+ZOOM_STEP_PX = 2.0
 
 
 class Sprite:
@@ -196,22 +197,34 @@ def place_logo(timeline: Timeline, background_rgb: np.ndarray) -> Optional[Place
 # -- backgrounds --------------------------------------------------------------------------
 
 def gradient(w: int, h: int, c0, c1, direction: str) -> np.ndarray:
+    if direction in ("vertical", "horizontal"):    # one row or column, broadcast
+        n = h if direction == "vertical" else w
+        ramp = np.linspace(0, 1, n, dtype=np.float32)
+        t = ramp[:, None] if direction == "vertical" else ramp[None, :]
+        t = np.broadcast_to(t, (h, w))
+        return _blend_ramp(t, c0, c1, h, w)
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-    if direction == "horizontal":
-        t = xx / max(1, w - 1)
-    elif direction == "diagonal":
+    if direction == "diagonal":
         t = (xx / max(1, w - 1) + yy / max(1, h - 1)) / 2
     elif direction == "radial":
         t = np.sqrt(((xx - w / 2) / (w / 2)) ** 2 + ((yy - h / 2) / (h / 2)) ** 2) / np.sqrt(2)
     else:
         t = yy / max(1, h - 1)
-    t = np.clip(t, 0, 1)[..., None]
+    return _blend_ramp(np.clip(t, 0, 1), c0, c1, h, w)
+
+
+def _blend_ramp(t, c0, c1, h, w) -> np.ndarray:
+    t = t[..., None]
     a = np.array(c0[:3], np.float32)
     b = np.array(c1[:3], np.float32)
     out = a + (b - a) * t
-    # a little ordered dither hides 8-bit banding in long gradients after x264
-    dither = (np.indices((h, w)).sum(0) % 2).astype(np.float32)[..., None] * 0.5 - 0.25
-    return np.clip(out + dither + 0.5, 0, 255).astype(np.uint8)
+    return np.clip(out + _dither(h, w), 0, 255).astype(np.uint8)
+
+
+@lru_cache(maxsize=8)
+def _dither(h: int, w: int) -> np.ndarray:
+    """A checkerboard of ±0.25 (plus rounding): hides 8-bit banding in long gradients after x264."""
+    return ((np.indices((h, w)).sum(0) % 2).astype(np.float32) * 0.5 + 0.25)[..., None]
 
 
 class Background:
@@ -225,6 +238,7 @@ class Background:
         self.zoom = bg.zoom
         self.duration = scene_time.duration
         self.video = None
+        self._zoom_key, self._zoom_frame = None, None
         where = f"scenes[{scene_time.index}] ({scene_time.scene.id}).background"
         rgba = timeline.brand.rgba
         if bg.kind == "color":
@@ -265,7 +279,18 @@ class Background:
             return self.video.frame(t)
         if self.static:
             return self.still
-        return self._zoomed(t)
+        # a slow zoom moves the frame's edge by under a pixel a frame: redraw it only once the
+        # edge has moved ZOOM_STEP_PX pixels (the centre far less), and reuse the same array (the compositor's cache) meanwhile
+        step = self.zoom_step()
+        key = int(min(t, self.duration) / step) if step else 0
+        if key != self._zoom_key:
+            self._zoom_key, self._zoom_frame = key, self._zoomed(key * step)
+        return self._zoom_frame
+
+    def zoom_step(self) -> float:
+        """Seconds for the zoom to move the frame's edge by ZOOM_STEP_PX pixels."""
+        edge_px = (self.zoom - 1) * max(self.w, self.h) / 2
+        return self.duration * ZOOM_STEP_PX / edge_px if edge_px > ZOOM_STEP_PX else 0.0
 
     def close(self):
         if self.video is not None:

@@ -92,6 +92,7 @@ def gtts_response(mp3: bytes, status: int = 200) -> requests.Response:
     b64 = base64.b64encode(mp3).decode()
     r._content = (')]}\'\n\n[["wrb.fr","jQ1olc","[\\"' + b64 + '\\"]",null,null,null,"generic"]]').encode() \
         if status == 200 else b"error"
+    r._content_consumed = True
     r.request = requests.Request("POST", "https://translate.example/batchexecute").prepare()
     return r
 

@@ -1,0 +1,111 @@
+"""Render speed and memory, measured in one run on the same content. Prints ratios.
+
+    python bench/bench_render.py            # full: reelforge, encoder floor, plain moviepy, memory
+    python bench/bench_render.py --quick    # skip the (slow) plain-moviepy baseline
+
+Content: examples/pass-jeunes.yaml in French at 1080×1920, 30 fps (Reels), with its text, images,
+logo, animations and transitions; the voiceover is left out so every renderer draws the same
+silent-audio video and speech synthesis does not count.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from reelforge.compose import Compositor  # noqa: E402
+from reelforge.encode import audio_args, video_args  # noqa: E402
+from reelforge.ffmpeg import ffmpeg_exe  # noqa: E402
+from reelforge.load import load_script  # noqa: E402
+from reelforge.platforms import registry  # noqa: E402
+from reelforge.render import render_one  # noqa: E402
+from reelforge.timeline import build  # noqa: E402
+
+
+def bench_script(folder: Path, seconds_per_scene: float) -> Path:
+    """A copy of the example without voiceover, every scene `seconds_per_scene` long."""
+    text = (ROOT / "examples" / "pass-jeunes.yaml").read_text("utf-8")
+    text = re.sub(r"\n    say:(?: \{[^\n]*\}|\n(?:      [^\n]*\n)+)", "\n", text)
+    text = re.sub(r"\n    duration: [^\n]*", "", text)
+    text = text.replace("\n    layout:", f"\n    duration: {seconds_per_scene}\n    layout:")
+    path = ROOT / "examples" / f".bench-{folder.name}.yaml"   # beside the example: assets resolve
+    path.write_text(text, "utf-8")
+    return path
+
+
+def timed(fn):
+    t = time.perf_counter()
+    fn()
+    return time.perf_counter() - t
+
+
+def peak_rss_mb(script: Path, out: Path) -> float:
+    code = ("import resource,sys; sys.path.insert(0, %r)\n"
+            "from reelforge.load import load_script; from reelforge.render import render_one\n"
+            "from reelforge.timeline import build; from reelforge.platforms import registry; from pathlib import Path\n"
+            "tl = build(load_script(%r), 'fr', registry()['reels']); render_one(tl, Path(%r), draft=False)\n"
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)") % (str(ROOT), str(script), str(out))
+    return float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()[-1])
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true", help="skip the plain-moviepy baseline")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        scripts = []
+        try:
+            main_script = bench_script(tmp / "main", 4.0)
+            scripts.append(main_script)
+            tl = build(load_script(main_script), "fr", registry()["reels"])
+            out = tmp / "out"
+            t_render = timed(lambda: render_one(tl, out, draft=False))
+            video = next(out.rglob("reels.mp4"))
+            # encoder floor: ffmpeg alone encoding the very same RGB frames (from a raw file) with the same
+            # settings -- RGB→YUV conversion and x264, nothing else
+            raw = tmp / "frames.rgb"
+            comp = Compositor(tl)
+            with open(raw, "wb") as fh:
+                for frame in comp.frames():
+                    fh.write(memoryview(frame).cast("B"))
+            comp.close()
+            p = tl.platform
+            floor_cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24",
+                         "-s", f"{p.width}x{p.height}", "-r", str(p.fps), "-i", str(raw),
+                         "-f", "lavfi", "-i", f"anullsrc=r={p.audio_rate}:cl=stereo", "-map", "0:v", "-map", "1:a",
+                         *video_args(p, False), *audio_args(p), "-t", f"{tl.duration:.3f}", "-movflags", "+faststart",
+                         str(tmp / "floor.mp4")]
+            t_floor = timed(lambda: subprocess.run(floor_cmd, check=True))
+            raw.unlink()
+            reencode_cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-i", str(video),
+                            *video_args(p, False), *audio_args(p), str(tmp / "reencoded.mp4")]
+            t_reencode = timed(lambda: subprocess.run(reencode_cmd, check=True))
+            print(f"content: {tl.duration:.1f} s at {p.width}x{p.height}, {p.fps} fps, {len(tl.scenes)} scenes")
+            print(f"reelforge render             {t_render:7.1f} s")
+            print(f"encoder floor (raw RGB→x264) {t_floor:7.1f} s   render / floor = {t_render / t_floor:.2f}  (target <= 1.3)")
+            print(f"re-encode of the output      {t_reencode:7.1f} s   render / re-encode = {t_render / t_reencode:.2f}")
+            if not args.quick:
+                sys.path.insert(0, str(ROOT / "bench"))
+                import plain_moviepy
+                t_mp = timed(lambda: plain_moviepy.write(tl, tmp / "moviepy.mp4"))
+                print(f"plain moviepy                {t_mp:7.1f} s   moviepy / render = {t_mp / t_render:.1f}x  (target >= 8)"
+                      f"   moviepy / floor = {t_mp / t_floor:.1f}x")
+            short, long_ = bench_script(tmp / "m15", 2.5), bench_script(tmp / "m60", 10.0)
+            scripts += [short, long_]
+            m15, m60 = peak_rss_mb(short, tmp / "o15"), peak_rss_mb(long_, tmp / "o60")
+            print(f"peak memory: 15 s render {m15:.0f} MB, 60 s render {m60:.0f} MB, ratio {m60 / m15:.2f}  (target <= 1.2)")
+        finally:
+            for s in scripts:
+                s.unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    main()
