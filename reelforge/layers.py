@@ -128,7 +128,10 @@ class Placed:
 
 
 def place_text(item: Item, timeline: Timeline) -> Placed:
-    block = text_block(item, timeline)
+    highlight = None
+    if item.highlight is not None:
+        highlight = (item.highlight, timeline.brand.rgba(timeline.brand.caption_highlight))
+    block = text_block(item, timeline, highlight)
     x, y, _, _ = item.box
     return Placed(Sprite.from_image(block.image), x + block.offset[0], y + block.offset[1], block.word_boxes)
 
@@ -299,7 +302,7 @@ class Background:
 
 def placed_item(item: Item, timeline: Timeline, where: str):
     """Item -> Placed (static sprite) or a VideoSource-backed item (moving)."""
-    if item.kind == "text":
+    if item.kind in ("text", "caption"):
         return place_text(item, timeline)
     if item.kind == "image":
         return place_image(item, timeline, where)

@@ -35,6 +35,7 @@ class Output:
     duration: float
     seconds: float            # wall time of the render
     files: list[Path] = field(default_factory=list)
+    timing: dict = field(default_factory=dict)     # scene id -> engine | whisper | estimate
 
 
 def platform_for(name: str, draft: bool) -> Platform:
@@ -122,6 +123,28 @@ def cover_time(tl: Timeline) -> float:
     return min(st.start + settle + 0.1, st.end - 0.05)
 
 
+def sidecar_events(tl: Timeline):
+    """Block-segmented caption events of the whole video (sidecars use blocks whatever the burned style)."""
+    from .captions import block_events
+    from .timeline import VOICE_LEAD, shifted
+    events = []
+    for st in tl.scenes:
+        if st.line and st.line.words:
+            events += block_events(shifted(st.line.words, st.start + VOICE_LEAD), tl.lang, tl.platform.fps, until=st.end)
+    return events
+
+
+def write_sidecars(tl: Timeline, folder: Path) -> list[Path]:
+    from .captions import srt, vtt
+    events = sidecar_events(tl)
+    written = []
+    for kind in tl.script.subtitles.sidecar:
+        path = folder / f"{tl.platform.name}.{kind}"
+        write_atomic(path, srt(events) if kind == "srt" else vtt(events, tl.lang))
+        written.append(path)
+    return written
+
+
 def render_one(tl: Timeline, out: Path, draft: bool,
                on_frame: Optional[Callable[[], None]] = None) -> Output:
     folder = out / tl.script.id / tl.lang
@@ -135,7 +158,10 @@ def render_one(tl: Timeline, out: Path, draft: bool,
         write_jpeg(comp.frame_at(cover_time(tl)), cover)
     finally:
         comp.close()
-    return Output(tl.lang, tl.platform.name, video, cover, tl.duration, time.perf_counter() - start, [video, cover])
+    sidecars = write_sidecars(tl, folder)
+    timing = {st.scene.id: st.line.timed for st in tl.scenes if st.line}
+    return Output(tl.lang, tl.platform.name, video, cover, tl.duration, time.perf_counter() - start,
+                  [video, cover, *sidecars], timing)
 
 
 def inputs_hash(script: Script) -> str:
@@ -166,7 +192,7 @@ def write_manifest(script: Script, out: Path, outputs: list[Output]) -> Path:
     for o in outputs:
         old[(o.lang, o.platform)] = {
             "lang": o.lang, "platform": o.platform, "duration": round(o.duration, 3),
-            "render_seconds": round(o.seconds, 2),
+            "render_seconds": round(o.seconds, 2), "timing": o.timing,
             "files": [str(f.relative_to(out / script.id)) for f in o.files],
         }
     data = {"script": display(script.path), "id": script.id, "reelforge": __version__,

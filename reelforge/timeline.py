@@ -52,6 +52,7 @@ class Item:
     color: str = "accent"
     align: Optional[str] = None         # overrides the style's alignment (bullets start-aligned)
     name: str = ""                      # slot name or element index, for messages and lint
+    highlight: Optional[int] = None     # karaoke: index of the word drawn in the highlight colour
 
 
 @dataclass(frozen=True)
@@ -165,6 +166,57 @@ def scene_items(script: Script, scene: Scene, lang: str, platform: Platform, dur
     return tuple(items)
 
 
+CAPTION_BAND = (0.0, 80.0, 100.0, 20.0)     # percent of the safe area: the bottom fifth
+
+
+def shifted(words, by: float) -> tuple[Word, ...]:
+    return tuple(Word(w.text, w.start + by, w.end + by) for w in words)
+
+
+def caption_items(script: Script, scene: Scene, lang: str, platform: Platform, duration: float,
+                  line: Optional[Line]) -> tuple[Item, ...]:
+    """Burned-in captions of one scene, as items: one per event (and per highlighted word in karaoke)."""
+    from dataclasses import replace
+
+    from .captions import STYLES
+    from .spoken import sentences
+    subs = script.subtitles
+    if not subs.burn or line is None or not line.words:
+        return ()
+    style = script.brand.captions
+    also = subs.also.get(lang)
+    x, y, w, h = CAPTION_BAND
+    main_box = px_box(platform, (x, y, w, h * (0.62 if also else 1.0)))
+    none = Animation("none", "none", 0.0)
+    items = []
+    for ev in STYLES[subs.style](shifted(line.words, VOICE_LEAD), lang, platform.fps, until=duration):
+        text = "\n".join(ev.lines)
+        if subs.style == "karaoke":
+            for k, word in enumerate(ev.words):
+                start = ev.start if k == 0 else word.start
+                end = ev.words[k + 1].start if k + 1 < len(ev.words) else ev.end
+                items.append(Item("caption", main_box, start, max(end, start + 0.01), none, text=text, style=style,
+                                  highlight=k, name="captions"))
+        else:
+            anim = Animation("pop", "none", 0.12) if subs.style == "word" else none
+            items.append(Item("caption", main_box, ev.start, ev.end, anim, text=text, style=style, name="captions"))
+    if also and scene.say and scene.say.get(also):
+        small = replace(style, size=style.size * 0.72, min_size=style.min_size * 0.72)
+        box = px_box(platform, (x, y + h * 0.64, w, h * 0.36))
+        spans = [(s, e) for _, s, e in line.sentences] or [(line.words[0].start, line.words[-1].end)]
+        texts = [s.shown for s in sentences(scene.say[also], also)]
+        if len(texts) != len(spans):     # pair by share of characters over the spoken span
+            total, t0, t1 = sum(len(s) for s in texts), spans[0][0], spans[-1][1]
+            acc, spans = 0, []
+            for s in texts:
+                spans.append((t0 + (t1 - t0) * acc / total, t0 + (t1 - t0) * (acc + len(s)) / total))
+                acc += len(s)
+        for text, (s, e) in zip(texts, spans):
+            items.append(Item("caption", box, s + VOICE_LEAD, min(duration, e + VOICE_LEAD + 0.3), none, text=text,
+                              style=small, name="captions.also"))
+    return tuple(items)
+
+
 def build(script: Script, lang: str, platform: Platform, lines: Mapping[str, Line] | None = None) -> Timeline:
     """Fix every time: scene starts and lengths, item windows. `lines` maps scene id -> voiceover."""
     lines = lines or {}
@@ -181,9 +233,9 @@ def build(script: Script, lang: str, platform: Platform, lines: Mapping[str, Lin
         transition = scene.transition or template.transition
         if i == len(script.scenes) - 1:
             transition = Transition("cut", 0.0)
-        out.append(SceneTime(scene, i, t, duration, background,
-                             scene_items(script, scene, lang, platform, duration, rtl),
-                             transition, line))
+        items = scene_items(script, scene, lang, platform, duration, rtl) \
+            + caption_items(script, scene, lang, platform, duration, line)
+        out.append(SceneTime(scene, i, t, duration, background, items, transition, line))
         t += duration
     return Timeline(script=script, lang=lang, platform=platform, scenes=tuple(out), duration=t, rtl=rtl,
                     brand=script.brand)

@@ -157,7 +157,7 @@ def test_missing_script_file(project):
 def test_errors_in_template_and_brand_point_into_those_files(project):
     t = project / "templates" / "explainer.yaml"
     t.write_text(t.read_text().replace("style: headline", "style: headlne", 1)
-                 .replace('"9:16": {text: [0, 16, 100, 44]', '"9:16": {text: [0, 16, 100, 94]', 1))
+                 .replace('"9:16": {text: [0, 14, 100, 40]', '"9:16": {text: [0, 16, 100, 94]', 1))
     b = project / "brand" / "demo" / "brand.yaml"
     b.write_text(b.read_text() + "\nlogo_size: 3\n")
     result = run("validate", "ok.yaml", cwd=project)
