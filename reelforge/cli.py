@@ -168,6 +168,50 @@ def preview(script, at, sheet, lang, plat, target):
 
 
 @main.command()
+@click.argument("media", type=click.Path(path_type=Path))
+@click.option("-l", "--lang", "lang", help="Language of the speech (default: detected).")
+@click.option("--script", "script_text", help="The known text (or a text file): align it instead of transcribing.")
+@click.option("--model", "model", help="Whisper model name (from whisper's cache) or checkpoint path; "
+              "default $REELFORGE_WHISPER_MODEL.")
+@click.option("-o", "--out", "target", type=click.Path(dir_okay=False, path_type=Path),
+              help="Subtitle file to write: .srt or .vtt (default: MEDIA with .srt).")
+@click.option("--burn", "burn_to", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write a copy of the video with the captions burned in.")
+@click.option("--brand", "brand_name", default="demo", show_default=True, help="Brand kit for --burn.")
+def subtitle(media, lang, script_text, model, target, burn_to, brand_name):
+    """Auto-subtitles for any audio or video with whisper (or align a known --script)."""
+    from .align import model_source
+    from .subtitle import burn, events_for, write
+    if not media.is_file():
+        raise ReelforgeError([Problem(display(media), 1, 1, "", "file not found")])
+    target = target or media.with_suffix(".srt")
+    if target.suffix.lower() not in (".srt", ".vtt"):
+        raise click.UsageError(f"{target}: write .srt or .vtt")
+    source = model_source(model)
+    if not source:
+        raise ReelforgeError([Problem(display(media), 1, 1, "--model", "no whisper model: pass --model NAME|PATH "
+                                      "or set REELFORGE_WHISPER_MODEL (models are not downloaded by reelforge)")])
+    if script_text and Path(script_text).is_file():
+        script_text = Path(script_text).read_text("utf-8")
+    events, lang, wer = events_for(media, lang, script_text, source)
+    write(events, target, lang)
+    click.echo(f"{display(target)}  {len(events)} captions ({lang})" + (f", word error rate {100 * wer:.0f}%" if wer is not None else ""))
+    if burn_to:
+        from .load import load_brand
+        from .project import candidates, known
+        root = _project(".")
+        path = next((p for p in candidates("brand", brand_name, root) if p.is_file()), None)
+        if path is None:
+            raise ReelforgeError([Problem("--brand", 1, 1, "", f"unknown brand '{brand_name}'; known: {', '.join(known('brand', root))}")])
+        problems: list[Problem] = []
+        brand = load_brand(path, brand_name, problems)
+        if brand is None or problems:
+            raise ReelforgeError(problems)
+        burn(media, events, brand, lang, burn_to)
+        click.echo(f"{display(burn_to)}")
+
+
+@main.command()
 def platforms():
     """List the platform profiles."""
     from .platforms import registry

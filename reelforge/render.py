@@ -85,6 +85,12 @@ def rhythm_notes(script: Script, lines, share: float = 0.25) -> list[str]:
     """Scenes whose voiceover in one language runs much longer than in another."""
     notes = []
     langs = [lang for lang in lines if lines[lang]]
+    for lang in langs:
+        for i, scene in enumerate(script.scenes):
+            line = lines[lang].get(scene.id)
+            if line is not None and line.wer is not None and line.wer > 0.15:
+                notes.append(f"{display(script.path)}:{scene.line}:1: scenes[{i}] ({scene.id}): the {lang} recording "
+                             f"deviates from the script (word error rate {100 * line.wer:.0f}%); check the take")
     for i, scene in enumerate(script.scenes):
         durs = {lang: lines[lang][scene.id].duration for lang in langs if scene.id in lines[lang]}
         if len(durs) < 2:

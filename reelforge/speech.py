@@ -22,6 +22,7 @@ from .errors import RenderError, display
 from .model import Scene, Script, Voice
 from .spoken import Sentence, sentences
 from .timeline import Line, Word
+from .align import model_source
 from .tts import Audio, SpeechError, engines
 
 RECORDING_EXTS = (".wav", ".mp3", ".m4a", ".flac", ".ogg")
@@ -169,6 +170,19 @@ def resample(samples: np.ndarray, rate: int) -> np.ndarray:
     return np.frombuffer(proc.stdout, np.float32)
 
 
+def whisper_timed(line: Line, text: str, lang: str, source: str) -> Line:
+    """Replace estimated word times by whisper's, aligned to the script's own words."""
+    from dataclasses import replace
+
+    from .align import align, load_model, transcribe
+    samples = decode(line.audio, rate=16000)
+    heard, _ = transcribe(load_model(source), samples, lang)
+    shown = text.split()
+    result = align(shown, heard, duration=len(samples) / 16000)
+    words = tuple(Word(w, s, e) for w, (s, e) in zip(shown, result.times))
+    return replace(line, words=words, timed="whisper", wer=result.wer)
+
+
 def voice_lines(script: Script, lang: str, cache: SpeechCache,
                 on_line: Optional[Callable[[], None]] = None) -> dict[str, Line]:
     """Scene id → voiceover line, for every scene with a `say` text in `lang`."""
@@ -177,7 +191,11 @@ def voice_lines(script: Script, lang: str, cache: SpeechCache,
         return out
     for i, scene in enumerate(script.scenes):
         if scene.say and scene.say.get(lang, "").strip():
-            out[scene.id] = scene_line(script, scene, i, lang, cache)
+            line = scene_line(script, scene, i, lang, cache)
+            source = model_source(None, script.voices[lang].options.get("model"))
+            if line.timed == "estimate" and source:
+                line = whisper_timed(line, scene.say[lang], lang, source)
+            out[scene.id] = line
             if on_line:
                 on_line()
     return out

@@ -35,6 +35,7 @@ class Line:
     audio: Optional[str] = None     # path of a WAV file, or None for silence
     timed: str = "estimate"         # engine | whisper | estimate
     sentences: tuple[tuple[str, float, float], ...] = ()
+    wer: Optional[float] = None     # recorded/online voices aligned by whisper: deviation from the script
 
 
 @dataclass(frozen=True)
