@@ -66,7 +66,6 @@ def load_model(source: str, device: Optional[str] = None):
 def transcribe(model, samples: np.ndarray, lang: Optional[str] = None) -> tuple[list[tuple[str, float, float]], str]:
     """16 kHz mono float32 → ([(word, start, end)], language). Audio goes in as an array: whisper
     would otherwise call an `ffmpeg` from PATH."""
-    import whisper  # noqa: F401  (installed: load_model checked)
     result = model.transcribe(np.array(samples, np.float32), language=lang, word_timestamps=True,
                               temperature=0.0, condition_on_previous_text=False, fp16=False, verbose=None)
     words = [(w["word"].strip(), float(w["start"]), float(w["end"]))

@@ -281,7 +281,6 @@ def init(folder):
     from .project import PACKAGED, candidates
     if folder.exists() and any(folder.iterdir()):
         raise ReelforgeError([Problem(display(folder), 1, 1, "", "folder is not empty; choose a new folder")])
-    here = Path.cwd()
     brand = next(p for p in candidates("brand", "demo", PACKAGED) if p.is_file()).parent
     template = next(p for p in candidates("template", "explainer", PACKAGED) if p.is_file())
     folder.mkdir(parents=True, exist_ok=True)
@@ -295,7 +294,6 @@ def init(folder):
     (folder / "scripts" / "hello.yaml").write_text(SCAFFOLD, encoding="utf-8")
     click.echo(f"created {display(folder)}: scripts/hello.yaml, templates/explainer.yaml, brand/demo, voices/")
     click.echo(f"next: reelforge validate {display(folder / 'scripts' / 'hello.yaml')}")
-    del here
 
 
 SCAFFOLD = """\

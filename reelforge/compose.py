@@ -153,7 +153,6 @@ class Compositor:
     def frame_at(self, t: float) -> np.ndarray:
         scenes = self.tl.scenes
         i = next((k for k, s in enumerate(scenes) if t < s.end), len(scenes) - 1)
-        st = scenes[i]
         for a, b in ((i, i + 1), (i - 1, i)):
             if a < 0 or b >= len(scenes):
                 continue
@@ -162,7 +161,6 @@ class Compositor:
             if tr.duration > 0 and tr.name != "cut" and edge - tr.duration / 2 <= t < edge + tr.duration / 2:
                 p = (t - (edge - tr.duration / 2)) / tr.duration
                 return TRANSITIONS[tr.name](self._local(a, t), self._local(b, t), p, self.tl.rtl)
-        del st
         return self._local(i, t)
 
     def frames(self) -> Iterator[np.ndarray]:

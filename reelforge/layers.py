@@ -308,8 +308,13 @@ def placed_item(item: Item, timeline: Timeline, where: str):
         return place_image(item, timeline, where)
     if item.kind in ("shape",):
         return place_shape(item, timeline)
-    if item.kind == "logo":
-        return None
+    if item.kind == "logo":       # the brand's logo as a free element, fitted into its box
+        logo = timeline.brand.logo
+        if logo is None:
+            raise ReelforgeError(f"{display(timeline.brand.path / 'brand.yaml')}:1:1: {where}: "
+                                 f"brand '{timeline.brand.key}' has no logo")
+        x, y, w, h = item.box
+        return Placed(Sprite.from_image(fit(load_image(str(logo.file), where), w, h, "contain")), x, y)
     if item.kind == "video":
         from .media import VideoSource
         x, y, w, h = item.box

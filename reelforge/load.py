@@ -572,10 +572,6 @@ def read_scene(r: Reader, sm: YMap, where: str, i: int, langs, vars_, brand, tem
             r.error(sm.pos("duration"), join(where, "duration"), f"expected 'auto' or seconds, got '{sm['duration']}'")
         else:
             duration = r.get_number(sm, "duration", join(where, "duration"), None, lo=0.5, hi=600)
-    if duration is None and "duration" in sm and sm["duration"] != "auto" and isinstance(sm["duration"], (int, float)):
-        pass
-    if say is None and duration is None and "duration" not in sm:
-        pass  # a silent scene lasts for its reading time
     background = read_background(r, sm, "background", join(where, "background"), palette, base, project) \
         if "background" in sm else None
     transition = read_transition(r, sm, "transition", join(where, "transition"), None)

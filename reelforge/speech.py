@@ -10,7 +10,6 @@ import hashlib
 import json
 import os
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
 

@@ -10,8 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Mapping, Optional
 
-from .model import (RTL_LANGUAGES, Animation, Background, Brand, Scene, Script, TextStyle, Transition,
-                    frozen_map)
+from .model import RTL_LANGUAGES, Animation, Background, Brand, Scene, Script, TextStyle, Transition
 from .platforms import Platform
 
 READING_CPS = {"ar": 14.0, "fr": 15.0, "en": 15.0, "zgh": 12.0}   # characters a second of voice, for estimates
@@ -242,4 +241,3 @@ def build(script: Script, lang: str, platform: Platform, lines: Mapping[str, Lin
                     brand=script.brand)
 
 
-__all__ = ["Line", "Word", "Item", "SceneTime", "Timeline", "build", "estimate_line", "frozen_map"]

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import io
 import subprocess
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,7 +11,7 @@ import webvtt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reelforge.captions import MAX_EVENT, RLM, block_events, karaoke_events, srt, vtt, weak
+from reelforge.captions import MAX_EVENT, RLM, block_events, srt, vtt, weak
 from reelforge.compose import Compositor
 from reelforge.ffmpeg import ffmpeg_exe
 from reelforge.load import load_script

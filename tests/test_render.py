@@ -14,7 +14,6 @@ from reelforge.animation import pose
 from reelforge.cli import main
 from reelforge.compose import Compositor
 from reelforge.encode import probe
-from reelforge.errors import ReelforgeError
 from reelforge.load import load_script
 from reelforge.platforms import registry
 from reelforge.render import render_one
@@ -171,3 +170,24 @@ def test_preview_frame_and_sheet(project):
     with Image.open(project / "s.png") as img:
         assert img.width > 3 * 360
     assert run("preview", "ok.yaml", "-o", "x.png", cwd=project).exit_code == 2
+
+
+def test_shape_and_logo_elements_are_drawn(project):
+    text = VALID.replace('    background: {color: "#102030"}\n', '    background: {color: "#102030"}\n'
+                         '    elements:\n'
+                         '      - {type: shape, shape: circle, color: accent, box: [0, 0, 20, 10]}\n'
+                         '      - {type: logo, box: [60, 0, 40, 10]}\n')
+    (project / "e.yaml").write_text(text, encoding="utf-8")
+    tl = build(load_script(project / "e.yaml"), "fr", small("reels"))
+    st = tl.scenes[2]
+    comp = Compositor(tl)
+    frame = comp.frame_at(st.start + 1.5)
+    comp.close()
+    accent = np.array(tl.brand.rgba("accent")[:3])
+    for item in st.items:
+        if item.kind in ("shape", "logo"):
+            x, y, w, h = item.box
+            region = frame[y:y + h, x:x + w].astype(int)
+            assert (np.abs(region - np.array([0x10, 0x20, 0x30])).sum(axis=2) > 60).mean() > 0.1, item.kind
+    x, y, w, h = next(i.box for i in st.items if i.kind == "shape")
+    assert np.abs(frame[y + h // 2, x + w // 2].astype(int) - accent).max() < 30
