@@ -45,6 +45,20 @@ PRESETS = {
 }
 
 
+def keyframed(frames, t: float) -> Pose:
+    """Pose at `t` seconds into an item from its keyframes (held before the first and after the last)."""
+    if t <= frames[0].at:
+        k = frames[0]
+        return Pose(k.x / 100, k.y / 100, k.scale, k.opacity)
+    for a, b in zip(frames, frames[1:]):
+        if t < b.at:
+            q = EASINGS[b.ease]((t - a.at) / (b.at - a.at))
+            mix = lambda u, v: u + (v - u) * q
+            return Pose(mix(a.x, b.x) / 100, mix(a.y, b.y) / 100, mix(a.scale, b.scale), mix(a.opacity, b.opacity))
+    k = frames[-1]
+    return Pose(k.x / 100, k.y / 100, k.scale, k.opacity)
+
+
 def pose(preset: str, progress: float, rtl: bool, entering: bool = True) -> Pose:
     """Pose of a layer `progress` (0→1) through its enter window, or through its exit window."""
     ease, fn = PRESETS[preset]

@@ -31,10 +31,17 @@ class Layer:
         return self.item.start <= t < self.item.end
 
     def moving(self, t: float) -> bool:
-        return isinstance(self.content, VideoSource) or t < self.enter_end or t >= self.exit_start
+        keys = self.item.animate.keyframes
+        return isinstance(self.content, VideoSource) or t < self.enter_end or t >= self.exit_start \
+            or (bool(keys) and t - self.item.start < keys[-1].at)
 
     def pose(self, t: float) -> Pose:
         a = self.item.animate
+        if a.keyframes:
+            from .animation import keyframed
+            k = keyframed(a.keyframes, t - self.item.start)
+            base = pose(a.enter, (t - self.item.start) / a.duration, self.rtl) if t < self.enter_end else REST
+            return Pose(k.dx + base.dx, k.dy + base.dy, k.scale * base.scale, k.alpha * base.alpha, base.reveal)
         if t < self.enter_end:
             return pose(a.enter, (t - self.item.start) / a.duration, self.rtl, entering=True)
         if t >= self.exit_start:
@@ -46,7 +53,7 @@ class Layer:
         if isinstance(c, VideoSource):
             paste(frame, c.frame(t - self.item.start), *c.origin)
             return
-        p = REST if at_rest else self.pose(t)
+        p = self.pose(t) if not at_rest or self.item.animate.keyframes else REST
         if p == REST:
             c.sprite.blend(frame, c.x, c.y)
             return

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Optional
 
 from . import project as projects
-from .animation import PRESETS
+from .animation import EASINGS, PRESETS
 from .errors import Problem, ReelforgeError, did_you_mean, display
-from .model import (ASPECTS, Animation, Background, Brand, EndCard, Element, Layout, Logo, Music, Scene,
+from .model import (ASPECTS, Animation, Background, Brand, EndCard, Element, Keyframe, Layout, Logo, Music, Scene,
                     Script, Slot, Subtitles, Template, TextStyle, Transition, Voice, frozen_map)
 from .platforms import registry as platforms
 from .schema import ID_RE, Reader, join
@@ -198,13 +198,31 @@ def load_brand(path: Path, key: str, problems: list[Problem]) -> Optional[Brand]
 # -- template -------------------------------------------------------------------------------
 
 def read_animation(r: Reader, parent, key, where, default: Animation) -> Animation:
-    m = r.mapping(parent, key, where, ("in", "out", "duration"), default=None)
+    m = r.mapping(parent, key, where, ("in", "out", "duration", "keyframes"), default=None)
     if m is None:
         return default
     enter = r.get_str(m, "in", join(where, "in"), default.enter, choices=PRESETS)
     exit_ = r.get_str(m, "out", join(where, "out"), default.exit, choices=PRESETS)
     dur = r.get_number(m, "duration", join(where, "duration"), default.duration, lo=0, hi=10)
-    return Animation(enter or default.enter, exit_ or default.exit, dur if dur is not None else default.duration)
+    frames = []
+    items = r.items(m, "keyframes", join(where, "keyframes"))
+    for i in range(len(items)):
+        w = f"{where}.keyframes[{i}]"
+        k = r.mapping(items, i, w, ("at", "x", "y", "scale", "opacity", "ease"), required=("at",))
+        if k is None:
+            continue
+        values = [r.get_number(k, "at", join(w, "at"), 0.0, lo=0, hi=600),
+                  r.get_number(k, "x", join(w, "x"), 0.0, lo=-200, hi=200),
+                  r.get_number(k, "y", join(w, "y"), 0.0, lo=-200, hi=200),
+                  r.get_number(k, "scale", join(w, "scale"), 1.0, lo=0.01, hi=20),
+                  r.get_number(k, "opacity", join(w, "opacity"), 1.0, lo=0, hi=1),
+                  r.get_str(k, "ease", join(w, "ease"), "ease-in-out", choices=EASINGS)]
+        if all(v is not None for v in values):
+            frames.append(Keyframe(*values))
+    if frames and any(b.at <= a.at for a, b in zip(frames, frames[1:])):
+        r.error(r.at(m, "keyframes"), join(where, "keyframes"), "keyframes must be in increasing `at` order")
+    return Animation(enter or default.enter, exit_ or default.exit, dur if dur is not None else default.duration,
+                     tuple(frames))
 
 
 def read_transition(r: Reader, parent, key, where, default: Optional[Transition]) -> Optional[Transition]:

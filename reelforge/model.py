@@ -36,10 +36,21 @@ def hex_rgba(value: str) -> Optional[RGBA]:
 
 
 @dataclass(frozen=True)
+class Keyframe:
+    at: float            # seconds from the item's start
+    x: float = 0.0       # offset, percent of the frame width
+    y: float = 0.0       # offset, percent of the frame height
+    scale: float = 1.0
+    opacity: float = 1.0
+    ease: str = "ease-in-out"   # easing from the previous keyframe to this one
+
+
+@dataclass(frozen=True)
 class Animation:
     enter: str = "none"
     exit: str = "none"
     duration: float = 0.5
+    keyframes: tuple = ()   # Keyframe, ..., sorted by time
 
 
 @dataclass(frozen=True)

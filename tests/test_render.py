@@ -191,3 +191,38 @@ def test_shape_and_logo_elements_are_drawn(project):
             assert (np.abs(region - np.array([0x10, 0x20, 0x30])).sum(axis=2) > 60).mean() > 0.1, item.kind
     x, y, w, h = next(i.box for i in st.items if i.kind == "shape")
     assert np.abs(frame[y + h // 2, x + w // 2].astype(int) - accent).max() < 30
+
+
+def test_keyframes_move_an_element_with_easing(project):
+    text = VALID.replace('    background: {color: "#102030"}\n', '    background: {color: "#102030"}\n'
+                         '    elements:\n'
+                         '      - type: shape\n        shape: rect\n        color: accent\n        box: [0, 0, 10, 10]\n'
+                         '        animate: {in: none, keyframes: [{at: 0.3, x: 0}, {at: 1.3, x: 40, ease: linear},'
+                         ' {at: 2, x: 40, scale: 0.5}]}\n')
+    (project / "k.yaml").write_text(text, encoding="utf-8")
+    tl = build(load_script(project / "k.yaml"), "fr", small("reels"))
+    st = tl.scenes[2]
+    comp = Compositor(tl)
+    accent = np.array(tl.brand.rgba("accent")[:3])
+
+    _, y, _, h = next(i.box for i in st.items if i.kind == "shape")
+
+    def left_edge(t):
+        frame = comp.frame_at(st.start + t)[y + 2:y + h - 2].astype(int)
+        xs = np.nonzero((np.abs(frame - accent).max(axis=2) < 30).any(axis=0))[0]
+        return xs.min() if xs.size else None
+    x0, xh, x1 = left_edge(0.3), left_edge(0.8), left_edge(1.3)
+    comp.close()
+    width = tl.platform.width
+    assert xh - x0 == pytest.approx(0.2 * width, abs=3)      # linear: half way at half time
+    assert x1 - x0 == pytest.approx(0.4 * width, abs=3)
+
+
+def test_keyframes_out_of_order_are_rejected(project):
+    text = VALID.replace('    background: {color: "#102030"}\n', '    background: {color: "#102030"}\n'
+                         '    elements:\n'
+                         '      - {type: shape, box: [0, 0, 10, 10], animate: {keyframes: [{at: 1}, {at: 0.5}]}}\n')
+    (project / "k2.yaml").write_text(text, encoding="utf-8")
+    result = run("validate", "k2.yaml", cwd=project)
+    assert result.exit_code == 2
+    assert "keyframes must be in increasing `at` order" in result.output
