@@ -1,8 +1,8 @@
 """Captions from timed words: segmentation rules, burned-in styles, SRT/WebVTT sidecars.
 
-Rules (Netflix timed-text guides, configurable per language): at most 42 characters a line and 2 lines
-for block captions, events between 5/6 s and 7 s, at least 2 frames apart, sentences never merged,
-and no line or event ends on an article or preposition. Social styles show a few words at a time.
+Rules (Netflix timed-text defaults; a template's `captions:` overrides them, per language): at most 42
+characters a line and 2 lines for block captions, events between 5/6 s and 7 s, at least 2 frames apart,
+sentences never merged, and no line or event ends on an article or preposition. Social styles show a few words at a time.
 """
 from __future__ import annotations
 
@@ -10,15 +10,11 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
+from .model import CaptionRules
+
 Word = object   # reelforge.timeline.Word: text, start, end (kept loose: captions sit below the timeline)
 
-MAX_LINE = 42
-MAX_LINES = 2
-MIN_EVENT = 5 / 6
-MAX_EVENT = 7.0
-GAP_FRAMES = 2
-KARAOKE_WORDS = 3
-KARAOKE_CHARS = 24
+DEFAULT = CaptionRules()
 RLM = "\u200f"
 WEAK = {   # words a line must not end on: they lean on the next word
     "fr": {"de", "du", "des", "la", "le", "les", "l'", "un", "une", "au", "aux", "à", "en", "et", "ou", "pour",
@@ -82,48 +78,54 @@ def chunk(words: list[Word], lang: str, max_chars: int, max_seconds: float, max_
     return groups
 
 
-def break_lines(words: list[Word], lang: str) -> tuple[str, ...]:
+def break_lines(words: list[Word], lang: str, rules: CaptionRules = DEFAULT) -> tuple[str, ...]:
     """One line if it fits, else the most balanced break into two, not after a weak word."""
     text = " ".join(w.text for w in words)
-    if len(text) <= MAX_LINE or len(words) < 2:
+    if len(text) <= rules.max_line or len(words) < 2 or rules.max_lines < 2:
         return (text,)
     best = None
     for i in range(1, len(words)):
         a, b = " ".join(w.text for w in words[:i]), " ".join(w.text for w in words[i:])
-        cost = abs(len(a) - len(b)) + (1000 if max(len(a), len(b)) > MAX_LINE else 0) \
+        cost = abs(len(a) - len(b)) + (1000 if max(len(a), len(b)) > rules.max_line else 0) \
             + (30 if weak(words[i - 1].text, lang) else 0)
         if best is None or cost < best[0]:
             best = (cost, (a, b))
     return best[1]
 
 
-def timed(groups: Iterable[list[Word]], fps: int, lines_of=None, until: float | None = None) -> list[Event]:
-    """Events from word groups: at least 5/6 s where room allows, at most 7 s, 2 frames apart."""
+def timed(groups: Iterable[list[Word]], fps: int, lines_of=None, until: float | None = None,
+          rules: CaptionRules = DEFAULT) -> list[Event]:
+    """Events from word groups: at least min_event where room allows, at most max_event, gap_frames apart."""
     groups = [g for g in groups if g]
-    gap = GAP_FRAMES / fps
+    gap = rules.gap_frames / fps
     out = []
     for k, g in enumerate(groups):
         start = g[0].start
         nxt = groups[k + 1][0].start if k + 1 < len(groups) else (until if until is not None else g[-1].end + 0.5)
-        end = max(g[-1].end, start + MIN_EVENT)
-        end = min(end, nxt - gap, start + MAX_EVENT)
+        end = max(g[-1].end, start + rules.min_event)
+        end = min(end, nxt - gap, start + rules.max_event)
         end = max(end, min(g[-1].end, nxt - gap), start + 1 / fps)
         out.append(Event(start, end, lines_of(g) if lines_of else (" ".join(w.text for w in g),), tuple(g)))
     return out
 
 
-def block_events(words: Sequence[Word], lang: str, fps: int, until: float | None = None) -> list[Event]:
-    groups = [g for s in sentences_of(words) for g in chunk(s, lang, MAX_LINE * MAX_LINES, MAX_EVENT)]
-    return timed(groups, fps, lambda g: break_lines(g, lang), until)
+def block_events(words: Sequence[Word], lang: str, fps: int, until: float | None = None,
+                 rules: CaptionRules = DEFAULT) -> list[Event]:
+    groups = [g for s in sentences_of(words)
+              for g in chunk(s, lang, rules.max_line * rules.max_lines, rules.max_event)]
+    return timed(groups, fps, lambda g: break_lines(g, lang, rules), until, rules)
 
 
-def karaoke_events(words: Sequence[Word], lang: str, fps: int, until: float | None = None) -> list[Event]:
-    groups = [g for s in sentences_of(words) for g in chunk(s, lang, KARAOKE_CHARS, MAX_EVENT, KARAOKE_WORDS)]
-    return timed(groups, fps, None, until)
+def karaoke_events(words: Sequence[Word], lang: str, fps: int, until: float | None = None,
+                   rules: CaptionRules = DEFAULT) -> list[Event]:
+    groups = [g for s in sentences_of(words)
+              for g in chunk(s, lang, rules.karaoke_chars, rules.max_event, rules.karaoke_words)]
+    return timed(groups, fps, None, until, rules)
 
 
-def word_events(words: Sequence[Word], lang: str, fps: int, until: float | None = None) -> list[Event]:
-    return timed([[w] for w in words], fps, None, until)
+def word_events(words: Sequence[Word], lang: str, fps: int, until: float | None = None,
+                rules: CaptionRules = DEFAULT) -> list[Event]:
+    return timed([[w] for w in words], fps, None, until, rules)
 
 
 STYLES = {"block": block_events, "karaoke": karaoke_events, "word": word_events}

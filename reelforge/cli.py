@@ -116,7 +116,9 @@ class _PlainProgress:
 @click.option("-o", "--out", default="out", type=click.Path(file_okay=False, path_type=Path), show_default=True)
 @click.option("--draft", is_flag=True, help="Half size, fast encoder preset: for quick checks.")
 @click.option("--no-cache", is_flag=True, help="Synthesise every voice line again.")
-def render(scripts, langs, plats, out, draft, no_cache):
+@click.option("--whisper-model", help="Whisper model (name in whisper's cache, or a checkpoint) to time recorded "
+              "and online voices; default: the voice profile's `model`, then $REELFORGE_WHISPER_MODEL.")
+def render(scripts, langs, plats, out, draft, no_cache, whisper_model):
     """Render videos: every language × platform the script names, into OUT/<id>/<lang>/<platform>.mp4."""
     from .render import check, render_one, rhythm_notes, timelines, write_manifest
     from .speech import SpeechCache, voice_lines
@@ -124,7 +126,7 @@ def render(scripts, langs, plats, out, draft, no_cache):
     jobs = []
     for script in load_all(scripts):
         ls, ps = pick(script, langs, script.languages, "languages"), pick(script, plats, script.platforms, "platforms")
-        lines = {lang: voice_lines(script, lang, cache) for lang in ls}
+        lines = {lang: voice_lines(script, lang, cache, whisper_model=whisper_model) for lang in ls}
         check(script, ls, ps, lines)
         for note in rhythm_notes(script, lines):
             click.echo(f"note: {note}", err=True)

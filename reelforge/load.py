@@ -6,13 +6,14 @@ found in every file involved, each as `file:line:col: where: what`.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Optional
 
 from . import project as projects
 from .animation import EASINGS, PRESETS
 from .errors import Problem, ReelforgeError, did_you_mean, display
-from .model import (ASPECTS, Animation, Background, Brand, EndCard, Element, Keyframe, Layout, Logo, Music, Scene,
+from .model import (ASPECTS, DEFAULT_CAPTION_RULES, LANGUAGES, Animation, CaptionRules, Background, Brand, EndCard, Element, Keyframe, Layout, Logo, Music, Scene,
                     Script, Slot, Subtitles, Template, TextStyle, Transition, Voice, frozen_map)
 from .platforms import registry as platforms
 from .schema import ID_RE, Reader, join
@@ -282,7 +283,7 @@ def load_template(path: Path, brand: Brand, project: Path, problems: list[Proble
         return None
     doc, r = opened
     r.keys(doc, "", ("reelforge-template", "extends", "padding", "transition", "intro", "outro", "layouts",
-                     "description"))
+                     "captions", "description"))
     parent = None
     if "extends" in doc:
         name = r.get_str(doc, "extends", "extends")
@@ -308,9 +309,46 @@ def load_template(path: Path, brand: Brand, project: Path, problems: list[Proble
     for key, value in (("intro", intro), ("outro", outro)):
         if value is not None and value not in layouts:
             r.error(doc.pos(key) if key in doc else doc.at, key, f"unknown layout '{value}'; {did_you_mean(value, layouts)}")
+    captions = dict(parent.captions) if parent else {}
+    if "captions" in doc:
+        captions.update(read_caption_rules(r, doc))
     return Template(name=path.stem, path=path, chain=(path, *(parent.chain if parent else ())),
                     padding=padding if padding is not None else 0.6, transition=transition, intro=intro, outro=outro,
-                    layouts=frozen_map(layouts))
+                    layouts=frozen_map(layouts), captions=frozen_map(captions))
+
+
+RULE_LIMITS = {"max_line": (10, 80, True), "max_lines": (1, 3, True), "min_event": (0.3, 5, False),
+               "max_event": (1, 15, False), "gap_frames": (0, 12, True), "karaoke_words": (1, 8, True),
+               "karaoke_chars": (5, 60, True), "reading_speed": (5, 40, False)}
+
+
+def read_caption_rules(r: Reader, doc: YMap) -> dict[str, CaptionRules]:
+    """`captions:` of a template: rules for every language, and `languages: {ar: {...}}` overrides."""
+    m = r.mapping(doc, "captions", "captions", (*RULE_LIMITS, "languages"))
+    if m is None:
+        return {}
+
+    def values(mm, where):
+        out = {}
+        for key, (lo, hi, integer) in RULE_LIMITS.items():
+            if key in mm:
+                v = r.get_number(mm, key, join(where, key), None, lo=lo, hi=hi, integer=integer)
+                if v is not None:
+                    out[key] = v
+        return out
+    base = values(m, "captions")
+    out = {"*": CaptionRules(**base)} if base else {}
+    lm = r.mapping(m, "languages", "captions.languages", default=YMap()) if "languages" in m else YMap()
+    for lang in lm or {}:
+        w = join("captions.languages", lang)
+        if lang not in LANGUAGES:
+            r.error(lm.key_pos[lang], w, f"unknown language '{lang}'; {did_you_mean(lang, LANGUAGES)}")
+            continue
+        sub = r.mapping(lm, lang, w, tuple(RULE_LIMITS))
+        if sub is not None:
+            start = DEFAULT_CAPTION_RULES.get(lang, CaptionRules())
+            out[lang] = replace(start, **{**base, **values(sub, w)})
+    return out
 
 
 def read_layout(r: Reader, lmap: YMap, name, brand: Brand, project: Path) -> Optional[Layout]:

@@ -118,6 +118,22 @@ class Layout:
 
 
 @dataclass(frozen=True)
+class CaptionRules:
+    """Caption segmentation and reading rules (Netflix timed-text defaults), per language."""
+    max_line: int = 42             # characters a line (block captions)
+    max_lines: int = 2
+    min_event: float = 5 / 6       # seconds
+    max_event: float = 7.0
+    gap_frames: int = 2
+    karaoke_words: int = 3
+    karaoke_chars: int = 24
+    reading_speed: float = 17.0    # characters a second (checked by lint)
+
+
+DEFAULT_CAPTION_RULES = {"ar": CaptionRules(reading_speed=20.0)}
+
+
+@dataclass(frozen=True)
 class Template:
     name: str
     path: Path
@@ -127,6 +143,18 @@ class Template:
     intro: Optional[str]
     outro: Optional[str]
     layouts: Mapping[str, Layout]
+    captions: Mapping[str, CaptionRules] = field(default_factory=lambda: frozen_map({}))   # lang -> rules
+
+    def caption_rules(self, lang: str) -> CaptionRules:
+        if lang in self.captions:
+            return self.captions[lang]
+        if "*" in self.captions:      # the template's rules, with the language's default reading speed
+            from dataclasses import replace
+            base = self.captions["*"]
+            if lang in DEFAULT_CAPTION_RULES and base.reading_speed == CaptionRules().reading_speed:
+                return replace(base, reading_speed=DEFAULT_CAPTION_RULES[lang].reading_speed)
+            return base
+        return DEFAULT_CAPTION_RULES.get(lang, CaptionRules())
 
 
 @dataclass(frozen=True)

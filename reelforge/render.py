@@ -134,9 +134,11 @@ def sidecar_events(tl: Timeline):
     from .captions import block_events
     from .timeline import VOICE_LEAD, shifted
     events = []
+    rules = tl.script.template.caption_rules(tl.lang)
     for st in tl.scenes:
         if st.line and st.line.words:
-            events += block_events(shifted(st.line.words, st.start + VOICE_LEAD), tl.lang, tl.platform.fps, until=st.end)
+            events += block_events(shifted(st.line.words, st.start + VOICE_LEAD), tl.lang, tl.platform.fps,
+                                   until=st.end, rules=rules)
     return events
 
 

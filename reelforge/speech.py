@@ -182,8 +182,8 @@ def whisper_timed(line: Line, text: str, lang: str, source: str) -> Line:
     return replace(line, words=words, timed="whisper", wer=result.wer)
 
 
-def voice_lines(script: Script, lang: str, cache: SpeechCache,
-                on_line: Optional[Callable[[], None]] = None) -> dict[str, Line]:
+def voice_lines(script: Script, lang: str, cache: SpeechCache, on_line: Optional[Callable[[], None]] = None,
+                whisper_model: Optional[str] = None) -> dict[str, Line]:
     """Scene id → voiceover line, for every scene with a `say` text in `lang`."""
     out = {}
     if lang not in script.voices:
@@ -191,7 +191,7 @@ def voice_lines(script: Script, lang: str, cache: SpeechCache,
     for i, scene in enumerate(script.scenes):
         if scene.say and scene.say.get(lang, "").strip():
             line = scene_line(script, scene, i, lang, cache)
-            source = model_source(None, script.voices[lang].options.get("model"))
+            source = model_source(whisper_model, script.voices[lang].options.get("model"))
             if line.timed == "estimate" and source:
                 line = whisper_timed(line, scene.say[lang], lang, source)
             out[scene.id] = line

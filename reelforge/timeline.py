@@ -189,7 +189,8 @@ def caption_items(script: Script, scene: Scene, lang: str, platform: Platform, d
     main_box = px_box(platform, (x, y, w, h * (0.62 if also else 1.0)))
     none = Animation("none", "none", 0.0)
     items = []
-    for ev in STYLES[subs.style](shifted(line.words, VOICE_LEAD), lang, platform.fps, until=duration):
+    rules = script.template.caption_rules(lang)
+    for ev in STYLES[subs.style](shifted(line.words, VOICE_LEAD), lang, platform.fps, until=duration, rules=rules):
         text = "\n".join(ev.lines)
         if subs.style == "karaoke":
             for k, word in enumerate(ev.words):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 
 import numpy as np
@@ -11,7 +12,7 @@ import webvtt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reelforge.captions import MAX_EVENT, RLM, block_events, srt, vtt, weak
+from reelforge.captions import DEFAULT, RLM, block_events, srt, vtt, weak
 from reelforge.compose import Compositor
 from reelforge.ffmpeg import ffmpeg_exe
 from reelforge.load import load_script
@@ -49,7 +50,7 @@ def test_block_segmentation_rules(lang, data):
     for e in events:
         assert len(e.lines) <= 2
         assert all(len(line) <= 42 for line in e.lines if " " in line)
-        assert e.end - e.start <= MAX_EVENT + 1e-9
+        assert e.end - e.start <= DEFAULT.max_event + 1e-9
         assert e.end > e.start
 
 
@@ -135,3 +136,26 @@ def test_render_writes_sidecars_and_timing_sources(project):
     subs = list(srt_parser.parse((project / "out" / "test-reel" / "ar" / "reels.srt").read_text("utf-8")))
     assert subs and subs[-1].end.total_seconds() <= tl.duration + 1e-3
     assert out.timing == {"hook": "engine", "points": "engine"}
+
+
+def test_caption_rules_come_from_the_template(project):
+    t = project / "templates" / "explainer.yaml"
+    t.write_text(t.read_text().replace("  max_line: 42 ", "  max_line: 20 ").replace("ar: {reading_speed: 20}",
+                                                                                    "ar: {reading_speed: 20, max_lines: 1}"))
+    script = load_script(project / "ok.yaml")
+    fr, ar = script.template.caption_rules("fr"), script.template.caption_rules("ar")
+    assert (fr.max_line, fr.max_lines, fr.reading_speed) == (20, 2, 17)
+    assert (ar.max_line, ar.max_lines, ar.reading_speed) == (20, 1, 20)
+    words = timed_words("Inscris-toi au Pass Jeunes avant le trente juin pour le transport".split(), [0.3] * 11)
+    for e in block_events(words, "fr", FPS, rules=fr):
+        assert all(len(line) <= 20 for line in e.lines if " " in line) and len(e.lines) <= 2
+    t.write_text(t.read_text().replace("  max_line: 20 ", "  max_line: 200 "))
+    from click.testing import CliRunner
+    from reelforge.cli import main
+    old = os.getcwd()
+    os.chdir(project)
+    try:
+        result = CliRunner().invoke(main, ["validate", "ok.yaml"])
+    finally:
+        os.chdir(old)
+    assert result.exit_code == 2 and "captions.max_line: 200 is out of range" in result.output

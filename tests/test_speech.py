@@ -216,3 +216,16 @@ def test_say_in_a_script_the_voice_cannot_speak(project):
     result = run("validate", "x.yaml", cwd=project)
     assert result.exit_code == 2
     assert "scenes[0].say.fr: the voice 'fr-offline' speaks fr, but this text is in Arabic script" in result.output
+
+
+def test_estimated_times_snap_sentences_to_pauses():
+    from reelforge.tts import estimate_words
+    rate = 16000
+    tone = lambda s: (0.3 * np.sin(np.arange(int(s * rate)) * 2 * np.pi * 180 / rate)).astype(np.float32)
+    silence = lambda s: np.zeros(int(s * rate), np.float32)
+    # a short first sentence, a pause at 1.0–1.6 s, a long second one
+    audio = np.concatenate([tone(1.0), silence(0.6), tone(3.0)])
+    words = estimate_words("Bonjour à tous. Inscrivez-vous vite au programme national jeunesse.", audio, rate)
+    second = [w for w in words if w[0] == "Inscrivez-vous"][0]
+    assert abs(second[1] - 1.6) < 0.05          # starts where speech resumes, not by character share
+    assert words[2][2] <= 1.05                  # "tous." ends before the pause

@@ -121,3 +121,23 @@ def test_subtitle_command_aligns_a_known_script_and_burns(tiny_checkpoint, tmp_p
          "-pix_fmt", "gray", "-"], capture_output=True, check=True).stdout, np.uint8).reshape(568, 320)
     assert np.abs(grab(tmp_path / "burned.mp4").astype(int) - grab(video).astype(int)).max() > 100   # captions drawn
     assert missing.exit_code == 2 and "no whisper model" in missing.output
+
+
+def test_recorded_voice_is_timed_by_whisper_and_reports_deviation(project, tiny_checkpoint, monkeypatch, tmp_path):
+    from reelforge.load import load_script
+    from reelforge.speech import SpeechCache, voice_lines
+    monkeypatch.setenv("REELFORGE_CACHE", str(tmp_path / "cache"))
+    rec = project / "recordings"
+    rec.mkdir()
+    for sid in ("hook", "points"):
+        subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i",
+                        "sine=frequency=200:duration=2", str(rec / f"{sid}.fr.wav")], check=True)
+    (project / "voices" / "fr-studio.yaml").write_text(
+        "reelforge-voice: 1\nengine: recorded\nlanguage: fr\noptions: {folder: ../recordings}\n")
+    from .conftest import VALID
+    (project / "r.yaml").write_text(VALID.replace("fr: fr-offline}", "fr: fr-studio}"), encoding="utf-8")
+    lines = voice_lines(load_script(project / "r.yaml"), "fr", SpeechCache(), whisper_model=str(tiny_checkpoint))
+    hook = lines["hook"]
+    assert hook.timed == "whisper"
+    assert [w.text for w in hook.words] == "Inscrivez-vous au Pass Jeunes avant le 30/06/2025.".split()
+    assert hook.wer is not None and hook.wer > 0.5      # a tone is not the script: flagged
