@@ -56,12 +56,15 @@ def sentences_of(words: Sequence[Word]) -> list[list[Word]]:
     return out
 
 
-def chunk(words: list[Word], lang: str, max_chars: int, max_seconds: float, max_words: int = 99) -> list[list[Word]]:
-    """Greedy groups within a sentence, never ending a group on a weak word when it can be helped."""
+def chunk(words: list[Word], lang: str, max_chars: int, max_seconds: float, max_words: int = 99,
+          fits=None) -> list[list[Word]]:
+    """Greedy groups within a sentence, never ending a group on a weak word when it can be helped.
+    `fits(group)` may add a layout condition (block captions: it must break into lines that fit)."""
     groups, cur = [], []
     for w in words:
         length = len(" ".join(x.text for x in cur + [w]))
-        if cur and (length > max_chars or w.end - cur[0].start > max_seconds or len(cur) >= max_words):
+        if cur and (length > max_chars or w.end - cur[0].start > max_seconds or len(cur) >= max_words
+                    or (fits is not None and not fits(cur + [w]))):
             carry = []
             while len(cur) > 1 and weak(cur[-1].text, lang):
                 carry.insert(0, cur.pop())
@@ -73,7 +76,8 @@ def chunk(words: list[Word], lang: str, max_chars: int, max_seconds: float, max_
     # no orphan: a sentence's last word joins the group before it when that stays readable
     if len(groups) > 1 and len(groups[-1]) == 1 and len(groups[-2]) < max_words + 1 \
             and len(" ".join(w.text for w in groups[-2] + groups[-1])) <= max_chars * 1.3 \
-            and groups[-1][0].end - groups[-2][0].start <= max_seconds:
+            and groups[-1][0].end - groups[-2][0].start <= max_seconds \
+            and (fits is None or fits(groups[-2] + groups[-1])):
         groups[-2:] = [groups[-2] + groups[-1]]
     return groups
 
@@ -102,7 +106,9 @@ def timed(groups: Iterable[list[Word]], fps: int, lines_of=None, until: float | 
     for k, g in enumerate(groups):
         start = g[0].start
         nxt = groups[k + 1][0].start if k + 1 < len(groups) else (until if until is not None else g[-1].end + 0.5)
-        end = max(g[-1].end, start + rules.min_event)
+        chars = len(" ".join(w.text for w in g))
+        # held long enough to read (out-time may run past the speech, up to the next event)
+        end = max(g[-1].end, start + rules.min_event, start + chars / rules.reading_speed)
         end = min(end, nxt - gap, start + rules.max_event)
         end = max(end, min(g[-1].end, nxt - gap), start + 1 / fps)
         out.append(Event(start, end, lines_of(g) if lines_of else (" ".join(w.text for w in g),), tuple(g)))
@@ -111,8 +117,10 @@ def timed(groups: Iterable[list[Word]], fps: int, lines_of=None, until: float | 
 
 def block_events(words: Sequence[Word], lang: str, fps: int, until: float | None = None,
                  rules: CaptionRules = DEFAULT) -> list[Event]:
+    def fits(group):
+        return all(len(line) <= rules.max_line for line in break_lines(group, lang, rules))
     groups = [g for s in sentences_of(words)
-              for g in chunk(s, lang, rules.max_line * rules.max_lines, rules.max_event)]
+              for g in chunk(s, lang, rules.max_line * rules.max_lines, rules.max_event, fits=fits)]
     return timed(groups, fps, lambda g: break_lines(g, lang, rules), until, rules)
 
 

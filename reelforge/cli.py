@@ -128,7 +128,8 @@ def render(scripts, langs, plats, out, draft, no_cache, whisper_model):
         ls, ps = pick(script, langs, script.languages, "languages"), pick(script, plats, script.platforms, "platforms")
         lines = {lang: voice_lines(script, lang, cache, whisper_model=whisper_model) for lang in ls}
         check(script, ls, ps, lines)
-        for note in rhythm_notes(script, lines):
+        from .lint import config
+        for note in rhythm_notes(script, lines, config(script)[0]["rhythm_share"]):
             click.echo(f"note: {note}", err=True)
         jobs.append((script, list(timelines(script, ls, ps, draft, lines))))
     for script, tls in jobs:
@@ -211,6 +212,59 @@ def subtitle(media, lang, script_text, model, target, burn_to, brand_name):
             raise ReelforgeError(problems)
         burn(media, events, brand, lang, burn_to)
         click.echo(f"{display(burn_to)}")
+
+
+@main.command()
+@click.argument("scripts", nargs=-1, required=True, type=click.Path(path_type=Path))
+def lint(scripts):
+    """Brand and accessibility rules: contrast on rendered pixels, safe areas, caption reading speed,
+    palette, logo clear space, legible sizes, end card, platform limits. Exit 1 on any finding."""
+    from .lint import lint as run_lint
+    from .speech import SpeechCache, voice_lines
+    cache, findings = SpeechCache(), []
+    for script in load_all(scripts):
+        offline = [lang for lang in script.languages
+                   if lang in script.voices and script.voices[lang].engine in ("espeak", "recorded")]
+        lines = {lang: voice_lines(script, lang, cache) for lang in offline}
+        found = run_lint(script, lines)
+        findings += found
+        if not found:
+            click.echo(f"{display(script.path)}: lint clean")
+    for f in findings:
+        click.echo(str(f))
+    sys.exit(1 if findings else 0)
+
+
+@main.group()
+def brand():
+    """Brand kit tools."""
+
+
+@brand.command("sheet")
+@click.argument("name")
+@click.option("-o", "--out", "target", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--project", "project", default=".", type=click.Path(file_okay=False, path_type=Path))
+def brand_sheet(name, target, project):
+    """The identity board of a brand kit: palette and contrast pairs, fonts in Arabic, French and
+    Tifinagh, logo variants with their clear space, caption styles."""
+    from .board import board
+    from .encode import atomic_path
+    from .load import load_brand
+    from .project import candidates, known
+    root = _project(project)
+    path = next((p for p in candidates("brand", name, root) if p.is_file()), None)
+    if path is None:
+        raise ReelforgeError([Problem(name, 1, 1, "", f"unknown brand; known: {', '.join(known('brand', root))}")])
+    problems: list[Problem] = []
+    kit = load_brand(path, name, problems)
+    if kit is None or problems:
+        raise ReelforgeError(problems)
+    if target.suffix.lower() != ".png":
+        raise click.UsageError(f"{target}: the board is a PNG; name it *.png")
+    img = board(kit)
+    with atomic_path(target) as tmp:
+        img.save(tmp, "PNG")
+    click.echo(f"{display(target)}  {img.width}×{img.height}")
 
 
 @main.command()

@@ -190,10 +190,37 @@ def load_brand(path: Path, key: str, problems: list[Problem]) -> Optional[Brand]
             text = r.get_text(em, "text", "end_card.text", ())
             end_card = EndCard(text=frozen_map(text or {}), url=r.get_str(em, "url", "end_card.url", ""),
                                hashtag=r.get_str(em, "hashtag", "end_card.hashtag", ""))
+    lint = read_lint(r, doc) if "lint" in doc else {}
     name = r.get_str(doc, "name", "name", key)
-    return Brand(name=name or key, key=key, path=kit, colors=frozen_map(colors), fonts=frozen_map(fonts), logo=logo,
+    return Brand(lint=frozen_map(lint), name=name or key, key=key, path=kit, colors=frozen_map(colors), fonts=frozen_map(fonts), logo=logo,
                  styles=frozen_map(styles), captions=captions, caption_highlight=highlight or "accent",
                  end_card=end_card)
+
+
+def read_lint(r: Reader, doc: YMap) -> dict:
+    """`lint:` of a brand kit: thresholds, and rules turned off with a reason."""
+    from .lint import DEFAULTS, RULES
+    m = r.mapping(doc, "lint", "lint", (*DEFAULTS, "off"))
+    if m is None:
+        return {}
+    out = {}
+    for key in DEFAULTS:
+        if key in m:
+            v = r.get_number(m, key, join("lint", key), None, lo=0, hi=21)
+            if v is not None:
+                out[key] = v
+    if "off" in m:
+        om = r.mapping(m, "off", "lint.off")
+        off = {}
+        for rule, why in (om or {}).items():
+            if rule not in RULES:
+                r.error(om.key_pos[rule], join("lint.off", rule), f"unknown rule '{rule}'; {did_you_mean(rule, RULES)}")
+            elif not isinstance(why, str) or not why.strip():
+                r.error(om.pos(rule), join("lint.off", rule), "say why the rule is off: `rule: the reason`")
+            else:
+                off[rule] = why
+        out["off"] = off
+    return out
 
 
 # -- template -------------------------------------------------------------------------------
@@ -512,7 +539,8 @@ def _load_script(path: Path, problems: list[Problem]) -> Optional[Script]:
         if not isinstance(sm, YMap):
             r.error(items.pos(i), where, f"expected a scene mapping, got {type_name_of(sm)}")
             continue
-        scene = read_scene(r, sm, where, i, langs, vars_, brand, template, base, project)
+        scene = read_scene(r, sm, where, i, langs, vars_, brand, template, base, project,
+                           voiced=[lang for lang in langs if lang in voices] if "voice" in doc else langs)
         if scene is None:
             continue
         if scene.id in seen_ids:
@@ -583,7 +611,9 @@ def read_subtitles(r: Reader, doc: YMap, langs) -> Subtitles:
                      sidecar=tuple(sidecar), also=frozen_map(also))
 
 
-def read_scene(r: Reader, sm: YMap, where: str, i: int, langs, vars_, brand, template, base, project) -> Optional[Scene]:
+def read_scene(r: Reader, sm: YMap, where: str, i: int, langs, vars_, brand, template, base, project,
+               voiced=None) -> Optional[Scene]:
+    """A scene. `say` needs every language that has a voice; a language without one is a silent cut."""
     r.keys(sm, where, SCENE_KEYS, required=("layout",))
     sid = r.get_str(sm, "id", join(where, "id"), f"scene-{i + 1}", pattern=ID_RE,
                     hint="; use letters, digits, - and _")
@@ -595,7 +625,7 @@ def read_scene(r: Reader, sm: YMap, where: str, i: int, langs, vars_, brand, tem
             r.error(sm.pos("layout"), join(where, "layout"),
                     f"unknown layout '{layout_name}' in template '{template.name}'; {did_you_mean(layout_name, template.layouts)}")
     palette = brand.colors if brand else {}
-    say = r.get_text(sm, "say", join(where, "say"), langs, vars_)
+    say = r.get_text(sm, "say", join(where, "say"), langs if voiced is None else voiced, vars_)
     if say is not None:
         for lang, s in say.items():
             if not s.strip():

@@ -204,6 +204,7 @@ class Brand:
     captions: TextStyle
     caption_highlight: str
     end_card: Optional[EndCard]
+    lint: Mapping[str, object] = field(default_factory=lambda: frozen_map({}))   # thresholds; off: {rule: why}
 
     def rgba(self, ref: str) -> RGBA:
         value = self.colors.get(ref, ref)

@@ -81,8 +81,23 @@ def check(script: Script, langs, plats, lines=None) -> None:
         raise ReelforgeError(sorted(set(problems), key=lambda q: (q.line, q.where, q.what)))
 
 
+def rhythm(script: Script, lines, share: float = 0.25) -> list[tuple[int, str]]:
+    """(scene index, what) for scenes whose voiceover in one language runs much longer than in another."""
+    out = []
+    langs = [lang for lang in lines if lines[lang]]
+    for i, scene in enumerate(script.scenes):
+        durs = {lang: lines[lang][scene.id].duration for lang in langs if scene.id in lines[lang]}
+        if len(durs) < 2:
+            continue
+        lo, hi = min(durs, key=durs.get), max(durs, key=durs.get)
+        if durs[hi] > durs[lo] * (1 + share):
+            out.append((i, f"the {hi} voiceover ({durs[hi]:.1f} s) runs {100 * (durs[hi] / durs[lo] - 1):.0f}% longer "
+                           f"than the {lo} one ({durs[lo]:.1f} s); keep both cuts in rhythm"))
+    return out
+
+
 def rhythm_notes(script: Script, lines, share: float = 0.25) -> list[str]:
-    """Scenes whose voiceover in one language runs much longer than in another."""
+    """Notes for `render`: languages out of rhythm, recordings that deviate from the script."""
     notes = []
     langs = [lang for lang in lines if lines[lang]]
     for lang in langs:
@@ -91,15 +106,9 @@ def rhythm_notes(script: Script, lines, share: float = 0.25) -> list[str]:
             if line is not None and line.wer is not None and line.wer > 0.15:
                 notes.append(f"{display(script.path)}:{scene.line}:1: scenes[{i}] ({scene.id}): the {lang} recording "
                              f"deviates from the script (word error rate {100 * line.wer:.0f}%); check the take")
-    for i, scene in enumerate(script.scenes):
-        durs = {lang: lines[lang][scene.id].duration for lang in langs if scene.id in lines[lang]}
-        if len(durs) < 2:
-            continue
-        lo, hi = min(durs, key=durs.get), max(durs, key=durs.get)
-        if durs[hi] > durs[lo] * (1 + share):
-            notes.append(f"{display(script.path)}:{scene.line}:1: scenes[{i}] ({scene.id}): the {hi} voiceover "
-                         f"({durs[hi]:.1f} s) runs {100 * (durs[hi] / durs[lo] - 1):.0f}% longer than the {lo} one "
-                         f"({durs[lo]:.1f} s); keep both cuts in rhythm")
+    for i, what in rhythm(script, lines, share):
+        scene = script.scenes[i]
+        notes.append(f"{display(script.path)}:{scene.line}:1: scenes[{i}] ({scene.id}): {what}")
     return notes
 
 

@@ -213,8 +213,21 @@ def caption_items(script: Script, scene: Scene, lang: str, platform: Platform, d
                 spans.append((t0 + (t1 - t0) * acc / total, t0 + (t1 - t0) * (acc + len(s)) / total))
                 acc += len(s)
         for text, (s, e) in zip(texts, spans):
-            items.append(Item("caption", box, s + VOICE_LEAD, min(duration, e + VOICE_LEAD + 0.3), none, text=text,
-                              style=small, name="captions.also"))
+            # one line at a time: the sentence cut into pieces of at most max_line characters
+            pieces, cur = [], []
+            for word in text.split():
+                if cur and len(" ".join(cur + [word])) > rules.max_line:
+                    pieces.append(" ".join(cur))
+                    cur = []
+                cur.append(word)
+            pieces.append(" ".join(cur))
+            total, acc = sum(len(p) + 1 for p in pieces), 0
+            for k, piece in enumerate(pieces):
+                a = s + (e - s) * acc / total
+                acc += len(piece) + 1
+                b = s + (e - s) * acc / total if k + 1 < len(pieces) else e + 0.3
+                items.append(Item("caption", box, a + VOICE_LEAD, min(duration, b + VOICE_LEAD), none, text=piece,
+                                  style=small, name="captions.also"))
     return tuple(items)
 
 
@@ -226,7 +239,7 @@ def build(script: Script, lang: str, platform: Platform, lines: Mapping[str, Lin
     out, t = [], 0.0
     for i, scene in enumerate(script.scenes):
         line = lines.get(scene.id)
-        if line is None and scene.say:
+        if line is None and scene.say and scene.say.get(lang):
             line = estimate_line(scene.say[lang], lang)
         duration = scene_duration(scene, lang, line, template.padding)
         layout = template.layouts[scene.layout]
