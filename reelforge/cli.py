@@ -39,13 +39,13 @@ def main(ctx, debug):
     ctx.meta["debug"] = debug
 
 
-def load_all(scripts):
+def load_all(scripts, brand=None, template=None):
     """Load every script; gather the problems of all of them before failing."""
     from .load import load_script
     loaded, problems = [], []
     for path in scripts:
         try:
-            loaded.append(load_script(path))
+            loaded.append(load_script(path, brand, template))
         except ReelforgeError as exc:
             problems.extend(exc.problems)
     if problems:
@@ -116,15 +116,17 @@ class _PlainProgress:
 @click.option("-o", "--out", default="out", type=click.Path(file_okay=False, path_type=Path), show_default=True)
 @click.option("--draft", is_flag=True, help="Half size, fast encoder preset: for quick checks.")
 @click.option("--no-cache", is_flag=True, help="Synthesise every voice line again.")
+@click.option("--brand", "brand_name", help="Render under another brand kit (the scenes stay the same).")
+@click.option("--template", "template_name", help="Use another template (the scenes stay the same).")
 @click.option("--whisper-model", help="Whisper model (name in whisper's cache, or a checkpoint) to time recorded "
               "and online voices; default: the voice profile's `model`, then $REELFORGE_WHISPER_MODEL.")
-def render(scripts, langs, plats, out, draft, no_cache, whisper_model):
+def render(scripts, langs, plats, out, draft, no_cache, whisper_model, brand_name, template_name):
     """Render videos: every language × platform the script names, into OUT/<id>/<lang>/<platform>.mp4."""
     from .render import check, render_one, rhythm_notes, timelines, write_manifest
     from .speech import SpeechCache, voice_lines
     cache = SpeechCache(enabled=not no_cache)
     jobs = []
-    for script in load_all(scripts):
+    for script in load_all(scripts, brand_name, template_name):
         ls, ps = pick(script, langs, script.languages, "languages"), pick(script, plats, script.platforms, "platforms")
         lines = {lang: voice_lines(script, lang, cache, whisper_model=whisper_model) for lang in ls}
         check(script, ls, ps, lines)
@@ -150,7 +152,9 @@ def render(scripts, langs, plats, out, draft, no_cache, whisper_model):
 @click.option("-l", "--lang", "lang", help="Language (default: the script's first).")
 @click.option("-p", "--platform", "plat", help="Platform (default: the script's first).")
 @click.option("-o", "--out", "target", required=True, type=click.Path(dir_okay=False, path_type=Path))
-def preview(script, at, sheet, lang, plat, target):
+@click.option("--brand", "brand_name", help="Render under another brand kit (the scenes stay the same).")
+@click.option("--template", "template_name", help="Use another template (the scenes stay the same).")
+def preview(script, at, sheet, lang, plat, target, brand_name, template_name):
     """Write one frame (--at SECONDS) or a contact sheet of every scene (--sheet) as PNG."""
     from PIL import Image
 
@@ -160,7 +164,7 @@ def preview(script, at, sheet, lang, plat, target):
         raise click.UsageError("give exactly one of --at SECONDS or --sheet")
     if target.suffix.lower() != ".png":
         raise click.UsageError(f"{target}: the preview is a PNG; name it *.png")
-    s = load_all([script])[0]
+    s = load_all([script], brand_name, template_name)[0]
     lang = pick(s, [lang] if lang else [], s.languages, "languages")[0]
     plat = pick(s, [plat] if plat else [], s.platforms, "platforms")[0]
     check(s, [lang], [plat])

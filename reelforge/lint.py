@@ -185,7 +185,7 @@ def caption_findings(tl: Timeline, file: str) -> list[Finding]:
                                f"{cps:.1f} characters a second; at most {rules.reading_speed:g} "
                                f"(slow the voice or shorten `say`)"))
         for line in ev.lines:
-            if len(line) > rules.max_line and " " in line:
+            if len(line) > rules.max_line:
                 out.append(Finding(file, st.scene.line, where, "line-length",
                                    f"{len(line)} characters in a line; at most {rules.max_line}"))
     return out

@@ -458,16 +458,17 @@ ELEMENT_KEYS = ("type", "text", "file", "shape", "color", "box", "style", "start
 SCRIPT_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
-def load_script(path: Path | str) -> Script:
+def load_script(path: Path | str, brand: Optional[str] = None, template: Optional[str] = None) -> Script:
+    """The script at `path`; `brand` / `template` replace the names it gives (same scenes, other identity)."""
     path = Path(path)
     problems: list[Problem] = []
-    script = _load_script(path.resolve() if path.exists() else path, problems)
+    script = _load_script(path.resolve() if path.exists() else path, problems, brand, template)
     if problems or script is None:
         raise ReelforgeError(problems or [Problem(display(path), 1, 1, "", "cannot load")])
     return script
 
 
-def _load_script(path: Path, problems: list[Problem]) -> Optional[Script]:
+def _load_script(path: Path, problems: list[Problem], brand_override=None, template_override=None) -> Optional[Script]:
     opened = open_doc(path, "script", problems)
     if opened is None:
         return None
@@ -504,13 +505,13 @@ def _load_script(path: Path, problems: list[Problem]) -> Optional[Script]:
 
     # brand, then the template (which is checked against the brand's styles and colours)
     brand = None
-    bname = r.get_str(doc, "brand", "brand") if "brand" in doc else None
+    bname = brand_override or (r.get_str(doc, "brand", "brand") if "brand" in doc else None)
     if bname:
         bpath = resolve("brand", bname, project, base, r, doc.pos("brand"), "brand")
         if bpath:
             brand = load_brand(bpath, bpath.parent.name, problems)
     template = None
-    tname = r.get_str(doc, "template", "template", "explainer")
+    tname = template_override or r.get_str(doc, "template", "template", "explainer")
     if tname and brand:
         tpath = resolve("template", tname, project, base, r, doc.pos("template") if "template" in doc else doc.at,
                         "template")
@@ -551,6 +552,13 @@ def _load_script(path: Path, problems: list[Problem]) -> Optional[Script]:
         scenes.append(scene)
 
     check_voices(r, doc, langs, voices, scenes)
+    if template and brand and template.outro and scenes and scenes[-1].layout != template.outro:
+        card = brand.end_card
+        missing = [lang for lang in langs if not card or lang not in card.text]
+        if missing:
+            problems.append(Problem(display(brand.path / "brand.yaml"), 1, 1, "end_card.text",
+                                    f"template '{template.name}' adds an end card, but the kit has no "
+                                    f"{', '.join(missing)} text for it; add `end_card: {{text: {{{missing[0]}: ...}}}}`"))
     if brand and template and not problems:
         check_glyphs(r, doc, brand, langs, title, scenes)
     if problems or not (brand and template and sid):

@@ -231,13 +231,39 @@ def caption_items(script: Script, scene: Scene, lang: str, platform: Platform, d
     return tuple(items)
 
 
+END_CARD_SECONDS = 3.0
+
+
+def end_card_scene(script: Script) -> Optional[Scene]:
+    """The brand's end card (call to action, address, hashtag) on the template's outro layout, unless
+    the script already ends on that layout."""
+    template, card = script.template, script.brand.end_card
+    if not template.outro or card is None or (script.scenes and script.scenes[-1].layout == template.outro):
+        return None
+    slots = template.layouts[template.outro].slots
+    line = "  ".join(x for x in (card.url, card.hashtag) if x)
+    texts = {}
+    kinds = [name for name, slot in slots.items() if slot.kind == "text"]
+    if kinds:
+        texts[kinds[0]] = card.text
+    if len(kinds) > 1 and line:
+        texts[kinds[1]] = {lang: line for lang in script.languages}
+    return Scene(id="end-card", layout=template.outro, say=None, texts=texts, bullets={}, images={},
+                 background=None, duration=END_CARD_SECONDS, transition=None, elements=(),
+                 line=script.scenes[-1].line if script.scenes else 1)
+
+
 def build(script: Script, lang: str, platform: Platform, lines: Mapping[str, Line] | None = None) -> Timeline:
     """Fix every time: scene starts and lengths, item windows. `lines` maps scene id -> voiceover."""
     lines = lines or {}
     rtl = lang in RTL_LANGUAGES
     template = script.template
+    scenes = list(script.scenes)
+    card = end_card_scene(script)
+    if card is not None:
+        scenes.append(card)
     out, t = [], 0.0
-    for i, scene in enumerate(script.scenes):
+    for i, scene in enumerate(scenes):
         line = lines.get(scene.id)
         if line is None and scene.say and scene.say.get(lang):
             line = estimate_line(scene.say[lang], lang)
@@ -245,7 +271,7 @@ def build(script: Script, lang: str, platform: Platform, lines: Mapping[str, Lin
         layout = template.layouts[scene.layout]
         background = scene.background or layout.background or Background("color", ("primary",))
         transition = scene.transition or template.transition
-        if i == len(script.scenes) - 1:
+        if i == len(scenes) - 1:
             transition = Transition("cut", 0.0)
         items = scene_items(script, scene, lang, platform, duration, rtl) \
             + caption_items(script, scene, lang, platform, duration, line)

@@ -65,7 +65,8 @@ class _Builder:
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     self.problems.append(Problem(self.file, *_mark(key_node), "", "merge keys (<<) are not supported"))
                     continue
-                key = self.build(key_node, depth + 1)
+                # keys stay the text written: `off:`, `no:` or `16:9:` are names here, not YAML 1.1 values
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else self.build(key_node, depth + 1)
                 if isinstance(key, (dict, list)):
                     self.problems.append(Problem(self.file, *_mark(key_node), "", "a key must be plain text"))
                     continue

@@ -226,3 +226,22 @@ def test_keyframes_out_of_order_are_rejected(project):
     result = run("validate", "k2.yaml", cwd=project)
     assert result.exit_code == 2
     assert "keyframes must be in increasing `at` order" in result.output
+
+
+def test_template_outro_adds_the_brand_end_card_and_brands_switch(project):
+    from reelforge.load import load_script as load
+    script = load(project / "ok.yaml", brand="sahel", template="spotlight")
+    assert script.brand.key == "sahel" and script.template.name == "spotlight"
+    tl = build(script, "ar", small("reels"))
+    last = tl.scenes[-1]
+    assert last.scene.id == "end-card" and last.scene.layout == "end"
+    texts = {i.name: i.text for i in last.items if i.kind == "text"}
+    assert texts["text"] == script.brand.end_card.text["ar"]
+    assert script.brand.end_card.url in texts["subtext"] and script.brand.end_card.hashtag in texts["subtext"]
+    demo = build(load(project / "ok.yaml"), "ar", small("reels"))
+    assert demo.scenes[-1].scene.id == "picture"               # the explainer adds no outro
+    comp_a, comp_b = Compositor(tl), Compositor(demo)
+    a, b = comp_a.frame_at(1.0), comp_b.frame_at(1.0)
+    comp_a.close()
+    comp_b.close()
+    assert not np.array_equal(a, b)                            # same scenes, two identities
