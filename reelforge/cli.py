@@ -4,8 +4,10 @@ Exit codes: 0 success; 1 a render or check failed; 2 invalid input or usage.
 """
 from __future__ import annotations
 
+import re
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -269,6 +271,90 @@ def brand_sheet(name, target, project):
     with atomic_path(target) as tmp:
         img.save(tmp, "PNG")
     click.echo(f"{display(target)}  {img.width}×{img.height}")
+
+
+@main.command("check")
+@click.argument("videos", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-p", "--platform", "plat", required=True, help="Platform profile to check against.")
+@click.option("--draft", is_flag=True, help="The files are draft renders (half size).")
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report.")
+def check_cmd(videos, plat, draft, as_json):
+    """Verify files against a platform profile: size, fps, codecs, pixel format, duration, file size,
+    loudness, true peak, faststart. Exit 1 if any file fails."""
+    import json
+
+    from .check import check
+    from .errors import did_you_mean
+    from .platforms import registry
+    if plat not in registry():
+        raise ReelforgeError([Problem("--platform", 1, 1, "", f"unknown platform '{plat}'; {did_you_mean(plat, registry())}")])
+    missing = [Problem(display(v), 1, 1, "", "file not found") for v in videos if not v.is_file()]
+    if missing:
+        raise ReelforgeError(missing)
+    reports = [check(v, registry()[plat], draft) for v in videos]
+    if as_json:
+        click.echo(json.dumps([r.as_dict() for r in reports], indent=2))
+    else:
+        for r in reports:
+            click.echo(f"{display(r.file)}: {plat}: " + ("ok" if r.ok else "; ".join(r.problems)))
+    sys.exit(0 if all(r.ok for r in reports) else 1)
+
+
+def parse_shard(value):
+    if value is None:
+        return None
+    m = re.fullmatch(r"(\d+)/(\d+)", value)
+    if not m or not 1 <= int(m[1]) <= int(m[2]):
+        raise click.UsageError(f"--shard {value}: write I/N with 1 ≤ I ≤ N, e.g. 2/4")
+    return int(m[1]), int(m[2])
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--out", default="out", type=click.Path(file_okay=False, path_type=Path), show_default=True)
+@click.option("--jobs", "workers", type=int, help="Local worker processes (default: the number of cores).")
+@click.option("--shard", help="I/N: render only this stable share of the outputs (CI matrix jobs).")
+@click.option("--scheduler", help="Address of a Dask distributed scheduler (tcp://host:8786).")
+@click.option("--draft", is_flag=True, help="Half size, fast preset.")
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary on stdout.")
+def build(paths, out, workers, shard, scheduler, draft, as_json):
+    """Render every script under PATH (default: .), only what changed; manifest + HTML report."""
+    import json
+
+    from .build import default_jobs, execute, plan, up_to_date, write_reports
+    out = out.resolve()
+    started = time.perf_counter()
+    jobs, failures = plan(list(paths) or [Path(".")], draft, parse_shard(shard))
+    todo = [j for j in jobs if not up_to_date(out, j)]
+    skipped = [j for j in jobs if j not in todo]
+    say = (lambda m: click.echo(m, err=True)) if as_json else click.echo
+    say(f"{len(jobs)} outputs, {len(skipped)} up to date, {len(todo)} to render"
+        + (f", {len(failures)} scripts invalid" if failures else ""))
+    with progress(max(1, len(todo)), "build") as bar:
+        def done(r):
+            bar.update(1)
+            if not r["ok"]:
+                say(f"FAILED {r['name']}: {r['error'].splitlines()[0]}")
+        try:
+            results = execute(todo, out, workers or default_jobs(), scheduler, done)
+        except KeyboardInterrupt:
+            click.echo("interrupted: finished outputs are kept, no half files; run the build again to resume",
+                       err=True)
+            sys.exit(130)
+    write_reports(out, results, failures, skipped)
+    failed = [r for r in results if not r["ok"]] + failures
+    summary = {"outputs": len(jobs), "rendered": sorted(r["name"] for r in results if r["ok"]),
+               "skipped": len(skipped),
+               "failed": [{"name": f["name"], "error": f["error"]} for f in failed],
+               "seconds": round(time.perf_counter() - started, 2), "report": str(out / "index.html")}
+    if as_json:
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        say(f"rendered {len(summary['rendered'])}, skipped {len(skipped)}, failed {len(failed)} in {summary['seconds']} s;"
+            f" report: {display(out / 'index.html')}")
+        for f in failed:
+            say(f"  {f['name']}: {f['error']}")
+    sys.exit(1 if failed else 0)
 
 
 @main.command()
