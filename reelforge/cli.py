@@ -463,3 +463,7 @@ scenes:
     subtext: "{site}"
     say: {ar: "شكرا على المتابعة.", fr: "Merci de votre attention."}
 """
+
+
+if __name__ == "__main__":
+    main()

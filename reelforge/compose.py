@@ -100,10 +100,10 @@ class SceneDrawer:
         self.st = st
         self.bg = Background(st, timeline)
         where = f"scenes[{st.index}] ({st.scene.id})"
-        self.layers = [Layer(item, placed_item(item, timeline, f"{where}.{item.name}"), timeline.rtl)
+        self.layers = [Layer(item, placed_item(item, timeline, f"{where}.{item.name}", self.bg.still), timeline.rtl)
                        for item in st.items]
         self.layers += list(extra_layers)
-        logo = place_logo(timeline, self.bg.still)
+        logo = place_logo(timeline, self.bg.still) if st.scene.id != "intro" else None   # the sting shows it large
         if logo is not None:
             from .model import Animation
             item = Item("logo", (logo.x, logo.y, logo.sprite.w, logo.sprite.h), 0.0, st.duration + 1,

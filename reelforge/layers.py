@@ -188,13 +188,17 @@ def place_logo(timeline: Timeline, background_rgb: np.ndarray) -> Optional[Place
     box = logo_box(timeline)
     if box is None:
         return None
-    logo = timeline.brand.logo
     x, y, w, h = box
-    under = background_rgb[y:y + h, x:x + w].astype(np.float32) / 255
-    luminance = float((under @ np.array([0.2126, 0.7152, 0.0722], np.float32)).mean()) if under.size else 1.0
-    file = logo.on_dark if (logo.on_dark and luminance < 0.5) else logo.file
-    img = load_image(str(file), "brand logo").resize((w, h), Image.LANCZOS)
-    return Placed(Sprite.from_image(img), x, y)
+    img = load_image(str(logo_variant(timeline.brand, background_rgb[y:y + h, x:x + w])), "brand logo")
+    return Placed(Sprite.from_image(img.resize((w, h), Image.LANCZOS)), x, y)
+
+
+def logo_variant(brand: Brand, under: np.ndarray):
+    """The logo file for what lies under it: the light-ink variant on dark backgrounds."""
+    logo = brand.logo
+    px = under.astype(np.float32) / 255
+    luminance = float((px @ np.array([0.2126, 0.7152, 0.0722], np.float32)).mean()) if px.size else 1.0
+    return logo.on_dark if (logo.on_dark and luminance < 0.5) else logo.file
 
 
 # -- backgrounds --------------------------------------------------------------------------
@@ -300,7 +304,7 @@ class Background:
             self.video.close()
 
 
-def placed_item(item: Item, timeline: Timeline, where: str):
+def placed_item(item: Item, timeline: Timeline, where: str, background: Optional[np.ndarray] = None):
     """Item -> Placed (static sprite) or a VideoSource-backed item (moving)."""
     if item.kind in ("text", "caption"):
         return place_text(item, timeline)
@@ -314,7 +318,8 @@ def placed_item(item: Item, timeline: Timeline, where: str):
             raise ReelforgeError(f"{display(timeline.brand.path / 'brand.yaml')}:1:1: {where}: "
                                  f"brand '{timeline.brand.key}' has no logo")
         x, y, w, h = item.box
-        return Placed(Sprite.from_image(fit(load_image(str(logo.file), where), w, h, "contain")), x, y)
+        file = logo_variant(timeline.brand, background[y:y + h, x:x + w]) if background is not None else logo.file
+        return Placed(Sprite.from_image(fit(load_image(str(file), where), w, h, "contain")), x, y)
     if item.kind == "video":
         from .media import VideoSource
         x, y, w, h = item.box

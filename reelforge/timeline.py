@@ -162,7 +162,8 @@ def scene_items(script: Script, scene: Scene, lang: str, platform: Platform, dur
         elif e.type in ("image", "video"):
             items.append(Item(e.type, box, e.start, end, e.animate, file=str(e.file), name=f"elements[{i}]"))
         else:
-            items.append(Item(e.type, box, e.start, end, e.animate, shape=e.shape, color=e.color, name=f"elements[{i}]"))
+            items.append(Item(e.type, box, e.start, end, e.animate, shape=e.shape, color=e.color,
+                              name="logo-sting" if e.type == "logo" and scene.id == "intro" else f"elements[{i}]"))
     return tuple(items)
 
 
@@ -253,12 +254,32 @@ def end_card_scene(script: Script) -> Optional[Scene]:
                  line=script.scenes[-1].line if script.scenes else 1)
 
 
+INTRO_SECONDS = 1.6
+
+
+def intro_scene(script: Script) -> Optional[Scene]:
+    """The brand sting on the template's intro layout: the logo popping in large, with the title."""
+    from .model import Element
+    template = script.template
+    if not template.intro or script.brand.logo is None:
+        return None
+    slots = [name for name, slot in template.layouts[template.intro].slots.items() if slot.kind == "text"]
+    logo = Element(type="logo", box=(20.0, 8.0, 60.0, 30.0), animate=Animation("pop", "none", 0.6))
+    return Scene(id="intro", layout=template.intro, say=None,
+                 texts={slots[0]: script.title} if slots and script.title else {}, bullets={}, images={},
+                 background=None, duration=INTRO_SECONDS, transition=Transition("fade", 0.4), elements=(logo,),
+                 line=script.scenes[0].line if script.scenes else 1)
+
+
 def build(script: Script, lang: str, platform: Platform, lines: Mapping[str, Line] | None = None) -> Timeline:
     """Fix every time: scene starts and lengths, item windows. `lines` maps scene id -> voiceover."""
     lines = lines or {}
     rtl = lang in RTL_LANGUAGES
     template = script.template
     scenes = list(script.scenes)
+    sting = intro_scene(script)
+    if sting is not None:
+        scenes.insert(0, sting)
     card = end_card_scene(script)
     if card is not None:
         scenes.append(card)

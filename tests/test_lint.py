@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from reelforge.cli import main
 
-from .conftest import REPO, VALID
+from .conftest import VALID
 
 
 def lint(project: Path, text: str, name="bad.yaml"):

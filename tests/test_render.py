@@ -245,3 +245,19 @@ def test_template_outro_adds_the_brand_end_card_and_brands_switch(project):
     comp_a.close()
     comp_b.close()
     assert not np.array_equal(a, b)                            # same scenes, two identities
+
+
+def test_template_intro_adds_the_brand_sting(project):
+    from reelforge.load import load_script as load
+    tl = build(load(project / "ok.yaml", template="spotlight"), "fr", small("reels"))
+    first = tl.scenes[0]
+    assert first.scene.id == "intro" and first.duration == pytest.approx(1.6)
+    kinds = {i.kind for i in first.items}
+    assert "logo" in kinds and "text" in kinds
+    comp = Compositor(tl)
+    frame = comp.frame_at(1.2)
+    comp.close()
+    x, y, w, h = next(i.box for i in first.items if i.kind == "logo")
+    region = frame[y:y + h, x:x + w].astype(int)
+    background = frame[y:y + h, max(0, x - 5)].astype(int).mean(axis=0)
+    assert (np.abs(region - background).sum(axis=2) > 80).mean() > 0.05      # the logo is drawn large
