@@ -13,7 +13,7 @@ from typing import Iterator, Optional
 import numpy as np
 from PIL import Image
 
-from .animation import REST, Pose, pose
+from .animation import REST, Pose, keyframed, pose
 from .layers import Background, Placed, Sprite, placed_item, place_logo
 from .media import VideoSource
 from .timeline import Item, SceneTime, Timeline
@@ -38,7 +38,6 @@ class Layer:
     def pose(self, t: float) -> Pose:
         a = self.item.animate
         if a.keyframes:
-            from .animation import keyframed
             k = keyframed(a.keyframes, t - self.item.start)
             base = pose(a.enter, (t - self.item.start) / a.duration, self.rtl) if t < self.enter_end else REST
             return Pose(k.dx + base.dx, k.dy + base.dy, k.scale * base.scale, k.alpha * base.alpha, base.reveal)

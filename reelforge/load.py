@@ -18,7 +18,7 @@ from .model import (ASPECTS, DEFAULT_CAPTION_RULES, LANGUAGES, Animation, Captio
 from .platforms import registry as platforms
 from .schema import ID_RE, Reader, join
 from .transitions import TRANSITIONS
-from .yamlfile import YList, YMap, read
+from .yamlfile import YList, YMap, read, type_name
 
 FORMAT_KEYS = {"script": "reelforge", "template": "reelforge-template", "brand": "reelforge-brand",
                "voice": "reelforge-voice"}
@@ -498,7 +498,7 @@ def _load_script(path: Path, problems: list[Problem], brand_override=None, templ
             if not isinstance(k, str) or not re.match(r"^[A-Za-z_][A-Za-z0-9_-]*$", k):
                 r.error(vm.key_pos[k], join("vars", k), "a variable name uses letters, digits, _ and -")
             elif v is None or isinstance(v, (bool, YMap, YList)):
-                r.error(vm.pos(k), join("vars", k), f"expected text, got {type_name_of(v)}")
+                r.error(vm.pos(k), join("vars", k), f"expected text, got {type_name(v)}")
             else:
                 vars_[k] = str(v)
     digits = r.get_str(doc, "digits", "digits", "western", choices=("western", "arabic-indic"))
@@ -538,7 +538,7 @@ def _load_script(path: Path, problems: list[Problem], brand_override=None, templ
     for i, sm in enumerate(items):
         where = f"scenes[{i}]"
         if not isinstance(sm, YMap):
-            r.error(items.pos(i), where, f"expected a scene mapping, got {type_name_of(sm)}")
+            r.error(items.pos(i), where, f"expected a scene mapping, got {type_name(sm)}")
             continue
         scene = read_scene(r, sm, where, i, langs, vars_, brand, template, base, project,
                            voiced=[lang for lang in langs if lang in voices] if "voice" in doc else langs)
@@ -566,11 +566,6 @@ def _load_script(path: Path, problems: list[Problem], brand_override=None, templ
     return Script(path=path, project=project, id=sid, title=frozen_map(title), brand=brand, template=template,
                   languages=tuple(langs), platforms=tuple(plats), voices=frozen_map(voices), subtitles=subtitles,
                   music=music, digits=digits or "western", vars=frozen_map(vars_), scenes=tuple(scenes))
-
-
-def type_name_of(v) -> str:
-    from .yamlfile import type_name
-    return type_name(v)
 
 
 def read_voices(r: Reader, doc: YMap, langs, project: Path, base: Path, problems) -> dict[str, Voice]:

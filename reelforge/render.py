@@ -249,8 +249,7 @@ def contact_sheet(script: Script, lang: str, platform: str, thumb_w: int = 360):
     pad, label = 16, 28
     sheet = Image.new("RGB", (cols * (thumb_w + pad) + pad, rows * (th + pad + label) + pad), (32, 32, 36))
     d = ImageDraw.Draw(sheet)
-    order = range(len(thumbs))
-    for k in order:
+    for k in range(len(thumbs)):
         st, img = thumbs[k]
         c, r = k % cols, k // cols
         if tl.rtl:
