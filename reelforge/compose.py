@@ -102,7 +102,8 @@ class SceneDrawer:
         self.layers = [Layer(item, placed_item(item, timeline, f"{where}.{item.name}", self.bg.still), timeline.rtl)
                        for item in st.items]
         self.layers += list(extra_layers)
-        logo = place_logo(timeline, self.bg.still) if st.scene.id != "intro" else None   # the sting shows it large
+        shows_logo = any(item.kind == "logo" for item in st.items)      # a logo element replaces the corner logo
+        logo = None if shows_logo else place_logo(timeline, self.bg.still)
         if logo is not None:
             from .model import Animation
             item = Item("logo", (logo.x, logo.y, logo.sprite.w, logo.sprite.h), 0.0, st.duration + 1,

@@ -120,7 +120,7 @@ def frame_findings(tl: Timeline, cfg: dict, file: str) -> list[Finding]:
                     out.append(Finding(file, st.scene.line, f"{where}.{item.name}", "contrast",
                                        f"text contrast {ratio:.1f}:1 against the pixels behind it; "
                                        f"needs {need:g}:1 (style '{style.name}')"))
-            box = logo_box(tl) if st.scene.id != "intro" else None
+            box = None if any(i.kind == "logo" for i in st.items) else logo_box(tl)
             if box:
                 lx, ly, lw, lh = box
                 pad = round(lh * tl.brand.logo.clear_space)

@@ -162,8 +162,7 @@ def scene_items(script: Script, scene: Scene, lang: str, platform: Platform, dur
         elif e.type in ("image", "video"):
             items.append(Item(e.type, box, e.start, end, e.animate, file=str(e.file), name=f"elements[{i}]"))
         else:
-            items.append(Item(e.type, box, e.start, end, e.animate, shape=e.shape, color=e.color,
-                              name="logo-sting" if e.type == "logo" and scene.id == "intro" else f"elements[{i}]"))
+            items.append(Item(e.type, box, e.start, end, e.animate, shape=e.shape, color=e.color, name=f"elements[{i}]"))
     return tuple(items)
 
 
