@@ -25,7 +25,7 @@ from reelforge.encode import audio_args, video_args  # noqa: E402
 from reelforge.ffmpeg import ffmpeg_exe  # noqa: E402
 from reelforge.load import load_script  # noqa: E402
 from reelforge.platforms import registry  # noqa: E402
-from reelforge.render import render_one  # noqa: E402
+from reelforge.pipeline import render_one  # noqa: E402
 from reelforge.timeline import build  # noqa: E402
 
 
@@ -48,7 +48,7 @@ def timed(fn):
 
 def peak_rss_mb(script: Path, out: Path) -> float:
     code = ("import resource,sys; sys.path.insert(0, %r)\n"
-            "from reelforge.load import load_script; from reelforge.render import render_one\n"
+            "from reelforge.load import load_script; from reelforge.pipeline import render_one\n"
             "from reelforge.timeline import build; from reelforge.platforms import registry; from pathlib import Path\n"
             "tl = build(load_script(%r), 'fr', registry()['reels']); render_one(tl, Path(%r), draft=False)\n"
             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)") % (str(ROOT), str(script), str(out))

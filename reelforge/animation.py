@@ -2,10 +2,17 @@
 
 A preset never sees absolute time: the timeline hands it the progress through the enter (or exit)
 window. "start" means where reading starts: the right edge in Arabic, the left edge in French.
+
+An enter/exit animation (`animate: {in: ..., out: ...}`) is found through the `reelforge.animations`
+registry: an object with `name`, `easing` (a name of EASINGS) and `pose(q, rtl) -> Pose`, the pose at
+eased progress q, where q = 1 is at rest (exits run q from 1 down to 0). `Preset` builds one.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
+
+from .registry import ANIMATIONS
 
 
 @dataclass(frozen=True)
@@ -32,17 +39,22 @@ def _slide(sx: float, sy: float):
     return lambda q, rtl: Pose(dx=sx * (1 - q) * (-1 if rtl else 1), dy=sy * (1 - q), alpha=min(1.0, q * 2))
 
 
-# preset -> (easing, pose at eased progress q where q=1 is at rest)
-PRESETS = {
-    "none": ("linear", lambda q, rtl: REST),
-    "fade": ("ease-out", lambda q, rtl: Pose(alpha=q)),
-    "slide-start": ("ease-out", _slide(-0.25, 0)),   # comes in from the reading start
-    "slide-end": ("ease-out", _slide(0.25, 0)),
-    "slide-up": ("ease-out", _slide(0, 0.08)),
-    "slide-down": ("ease-out", _slide(0, -0.08)),
-    "pop": ("back-out", lambda q, rtl: Pose(scale=0.6 + 0.4 * q, alpha=min(1.0, q * 3))),
-    "words": ("linear", lambda q, rtl: Pose(reveal=q)),
-}
+@dataclass(frozen=True)
+class Preset:
+    """An enter/exit animation: its easing, and its pose at eased progress q (q = 1: at rest)."""
+    name: str
+    easing: str
+    pose: Callable[[float, bool], Pose]
+
+
+NONE = Preset("none", "linear", lambda q, rtl: REST)
+FADE = Preset("fade", "ease-out", lambda q, rtl: Pose(alpha=q))
+SLIDE_START = Preset("slide-start", "ease-out", _slide(-0.25, 0))     # comes in from the reading start
+SLIDE_END = Preset("slide-end", "ease-out", _slide(0.25, 0))
+SLIDE_UP = Preset("slide-up", "ease-out", _slide(0, 0.08))
+SLIDE_DOWN = Preset("slide-down", "ease-out", _slide(0, -0.08))
+POP = Preset("pop", "back-out", lambda q, rtl: Pose(scale=0.6 + 0.4 * q, alpha=min(1.0, q * 3)))
+WORDS = Preset("words", "linear", lambda q, rtl: Pose(reveal=q))
 
 
 def keyframed(frames, t: float) -> Pose:
@@ -61,7 +73,6 @@ def keyframed(frames, t: float) -> Pose:
 
 def pose(preset: str, progress: float, rtl: bool, entering: bool = True) -> Pose:
     """Pose of a layer `progress` (0→1) through its enter window, or through its exit window."""
-    ease, fn = PRESETS[preset]
-    p = min(1.0, max(0.0, progress))
-    q = EASINGS[ease](p) if entering else 1 - EASINGS[ease](p)
-    return fn(q, rtl)
+    animation = ANIMATIONS[preset]
+    eased = EASINGS[animation.easing](min(1.0, max(0.0, progress)))
+    return animation.pose(eased if entering else 1 - eased, rtl)

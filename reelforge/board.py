@@ -5,7 +5,8 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from .layers import fonts_of, load_image, px_style
-from .lint import contrast
+from .language import language
+from .lint.contrast import ratio as contrast
 from .model import Brand, TextStyle
 from .text import Style, render_text
 
@@ -71,7 +72,7 @@ def _style_strip(brand: Brand, style: TextStyle, highlight=None) -> Image.Image:
     for lang, text in SAMPLES.items():
         s = px_style(style, brand, 1080, scale=0.5)
         hl = (highlight, brand.rgba(brand.caption_highlight)) if highlight is not None else None
-        block = render_text(text, fonts_of(brand), s, 540, 260, direction="rtl" if lang == "ar" else None, highlight=hl)
+        block = render_text(text, fonts_of(brand), s, 540, 260, direction="rtl" if language(lang).rtl else None, highlight=hl)
         tile = Image.new("RGBA", (560, max(120, block.image.height + 40)), brand.rgba("primary"))
         tile.alpha_composite(block.image, ((560 - block.image.width) // 2, 20))
         tiles.append(tile)

@@ -4,16 +4,39 @@ Exit codes: 0 success; 1 a render or check failed; 2 invalid input or usage.
 """
 from __future__ import annotations
 
+import json
+import os
 import re
 import shutil
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
+from PIL import Image
 
 from . import __version__
-from .errors import Problem, ReelforgeError, display
+from .align import model_source
+from .board import board
+from .build import Failure, default_jobs, execute, plan, up_to_date, write_reports
+from .check import check as check_file
+from .checks import check_inputs, check_script, rhythm_notes
+from .config.jsonschema import KINDS, schema
+from .doctor import run as run_doctor
+from .encode import atomic_path
+from .errors import Problem, ReelforgeError, did_you_mean, display
+from .lint import config as lint_config
+from .lint import lint as run_lint
+from .load import load_brand, load_script, load_voice
+from .manifest import write_script_manifests
+from .pipeline import prepare, render_outputs
+from .platforms import registry
+from .preview import contact_sheet, preview_frame
+from .project import PACKAGED, candidates, known, project_of
+from .registry import TTS, PluginError
+from .speech import SpeechCache, offline, voice_lines
+from .subtitle import burn, events_for, write
 
 
 class Group(click.Group):
@@ -43,11 +66,11 @@ def main(ctx, debug):
 
 def load_all(scripts, brand=None, template=None):
     """Load every script; gather the problems of all of them before failing."""
-    from .load import load_script
     loaded, problems = [], []
     for path in scripts:
         try:
             loaded.append(load_script(path, brand, template))
+            check_inputs(loaded[-1])
         except ReelforgeError as exc:
             problems.extend(exc.problems)
     if problems:
@@ -59,11 +82,10 @@ def load_all(scripts, brand=None, template=None):
 @click.argument("scripts", nargs=-1, required=True, type=click.Path(path_type=Path))
 def validate(scripts):
     """Load and check scripts with their template, brand, voices and assets; render nothing."""
-    from .render import check
     loaded, problems = load_all(scripts), []
     for script in loaded:
         try:
-            check(script, script.languages, script.platforms)
+            check_script(script, script.languages, script.platforms)
         except ReelforgeError as exc:
             problems += exc.problems
     if problems:
@@ -111,6 +133,13 @@ class _PlainProgress:
             click.echo(f"{self.label} {100 * self.done // max(1, self.total)}%", err=True)
 
 
+@contextmanager
+def frame_progress(tl):
+    """Progress of one video's frames; yields the per-frame callback."""
+    with progress(round(tl.duration * tl.platform.fps), f"{tl.script.id} {tl.lang} {tl.platform.name}") as bar:
+        yield lambda: bar.update(1)
+
+
 @main.command()
 @click.argument("scripts", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-l", "--lang", "langs", multiple=True, help="Only these languages (repeatable).")
@@ -124,27 +153,19 @@ class _PlainProgress:
               "and online voices; default: the voice profile's `model`, then $REELFORGE_WHISPER_MODEL.")
 def render(scripts, langs, plats, out, draft, no_cache, whisper_model, brand_name, template_name):
     """Render videos: every language × platform the script names, into OUT/<id>/<lang>/<platform>.mp4."""
-    from .render import check, render_one, rhythm_notes, timelines, write_manifest
-    from .speech import SpeechCache, voice_lines
     cache = SpeechCache(enabled=not no_cache)
     jobs = []
-    for script in load_all(scripts, brand_name, template_name):
+    for script in load_all(scripts, brand_name, template_name):   # every script checked before any render
         ls, ps = pick(script, langs, script.languages, "languages"), pick(script, plats, script.platforms, "platforms")
-        lines = {lang: voice_lines(script, lang, cache, whisper_model=whisper_model) for lang in ls}
-        check(script, ls, ps, lines)
-        from .lint import config
-        for note in rhythm_notes(script, lines, config(script)[0]["rhythm_share"]):
+        job = prepare(script, ls, ps, draft=draft, cache=cache, whisper_model=whisper_model)
+        for note in rhythm_notes(script, job.lines, lint_config(script)[0]["rhythm_share"]):
             click.echo(f"note: {note}", err=True)
-        jobs.append((script, list(timelines(script, ls, ps, draft, lines))))
-    for script, tls in jobs:
-        outputs = []
-        for tl in tls:
-            frames = round(tl.duration * tl.platform.fps)
-            with progress(frames, f"{script.id} {tl.lang} {tl.platform.name}") as bar:
-                o = render_one(tl, out, draft, on_frame=lambda: bar.update(1))
-            outputs.append(o)
-            click.echo(f"{display(o.video)}  {o.duration:.1f} s  rendered in {o.seconds:.1f} s")
-        click.echo(f"{display(write_manifest(script, out, outputs))}")
+        jobs.append(job)
+    for job in jobs:
+        outputs = render_outputs(job, out, progress=frame_progress, on_output=lambda o: click.echo(
+            f"{display(o.video)}  {o.duration:.1f} s  rendered in {o.seconds:.1f} s"))
+        for path in write_script_manifests(out, outputs):
+            click.echo(display(path))
 
 
 @main.command()
@@ -158,10 +179,6 @@ def render(scripts, langs, plats, out, draft, no_cache, whisper_model, brand_nam
 @click.option("--template", "template_name", help="Use another template (the scenes stay the same).")
 def preview(script, at, sheet, lang, plat, target, brand_name, template_name):
     """Write one frame (--at SECONDS) or a contact sheet of every scene (--sheet) as PNG."""
-    from PIL import Image
-
-    from .encode import atomic_path
-    from .render import check, contact_sheet, preview_frame
     if sheet == (at is not None):
         raise click.UsageError("give exactly one of --at SECONDS or --sheet")
     if target.suffix.lower() != ".png":
@@ -169,7 +186,7 @@ def preview(script, at, sheet, lang, plat, target, brand_name, template_name):
     s = load_all([script], brand_name, template_name)[0]
     lang = pick(s, [lang] if lang else [], s.languages, "languages")[0]
     plat = pick(s, [plat] if plat else [], s.platforms, "platforms")[0]
-    check(s, [lang], [plat])
+    check_script(s, [lang], [plat])
     img = contact_sheet(s, lang, plat) if sheet else Image.fromarray(preview_frame(s, lang, plat, at))
     with atomic_path(target) as tmp:
         img.save(tmp, "PNG")
@@ -189,8 +206,6 @@ def preview(script, at, sheet, lang, plat, target, brand_name, template_name):
 @click.option("--brand", "brand_name", default="demo", show_default=True, help="Brand kit for --burn.")
 def subtitle(media, lang, script_text, model, target, burn_to, brand_name):
     """Auto-subtitles for any audio or video with whisper (or align a known --script)."""
-    from .align import model_source
-    from .subtitle import burn, events_for, write
     if not media.is_file():
         raise ReelforgeError([Problem(display(media), 1, 1, "", "file not found")])
     target = target or media.with_suffix(".srt")
@@ -206,8 +221,6 @@ def subtitle(media, lang, script_text, model, target, burn_to, brand_name):
     write(events, target, lang)
     click.echo(f"{display(target)}  {len(events)} captions ({lang})" + (f", word error rate {100 * wer:.0f}%" if wer is not None else ""))
     if burn_to:
-        from .load import load_brand
-        from .project import candidates, known
         root = _project(".")
         path = next((p for p in candidates("brand", brand_name, root) if p.is_file()), None)
         if path is None:
@@ -225,13 +238,10 @@ def subtitle(media, lang, script_text, model, target, burn_to, brand_name):
 def lint(scripts):
     """Brand and accessibility rules: contrast on rendered pixels, safe areas, caption reading speed,
     palette, logo clear space, legible sizes, end card, platform limits. Exit 1 on any finding."""
-    from .lint import lint as run_lint
-    from .speech import SpeechCache, voice_lines
     cache, findings = SpeechCache(), []
     for script in load_all(scripts):
-        offline = [lang for lang in script.languages
-                   if lang in script.voices and script.voices[lang].engine in ("espeak", "recorded")]
-        lines = {lang: voice_lines(script, lang, cache) for lang in offline}
+        spoken = [lang for lang in script.languages if lang in script.voices and offline(script.voices[lang])]
+        lines = {lang: voice_lines(script, lang, cache) for lang in spoken}
         found = run_lint(script, lines)
         findings += found
         if not found:
@@ -253,10 +263,6 @@ def brand():
 def brand_sheet(name, target, project):
     """The identity board of a brand kit: palette and contrast pairs, fonts in Arabic, French and
     Tifinagh, logo variants with their clear space, caption styles."""
-    from .board import board
-    from .encode import atomic_path
-    from .load import load_brand
-    from .project import candidates, known
     root = _project(project)
     path = next((p for p in candidates("brand", name, root) if p.is_file()), None)
     if path is None:
@@ -283,15 +289,12 @@ def check_cmd(videos, plat, draft, as_json):
     loudness, true peak, faststart. Exit 1 if any file fails."""
     import json
 
-    from .check import check
-    from .errors import did_you_mean
-    from .platforms import registry
     if plat not in registry():
         raise ReelforgeError([Problem("--platform", 1, 1, "", f"unknown platform '{plat}'; {did_you_mean(plat, registry())}")])
     missing = [Problem(display(v), 1, 1, "", "file not found") for v in videos if not v.is_file()]
     if missing:
         raise ReelforgeError(missing)
-    reports = [check(v, registry()[plat], draft) for v in videos]
+    reports = [check_file(v, registry()[plat], draft) for v in videos]
     if as_json:
         click.echo(json.dumps([r.as_dict() for r in reports], indent=2))
     else:
@@ -319,9 +322,6 @@ def parse_shard(value):
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary on stdout.")
 def build(paths, out, workers, shard, scheduler, draft, as_json):
     """Render every script under PATH (default: .), only what changed; manifest + HTML report."""
-    import json
-
-    from .build import default_jobs, execute, plan, up_to_date, write_reports
     out = out.resolve()
     started = time.perf_counter()
     jobs, failures = plan(list(paths) or [Path(".")], draft, parse_shard(shard))
@@ -333,19 +333,18 @@ def build(paths, out, workers, shard, scheduler, draft, as_json):
     with progress(max(1, len(todo)), "build") as bar:
         def done(r):
             bar.update(1)
-            if not r["ok"]:
-                say(f"FAILED {r['name']}: {r['error'].splitlines()[0]}")
+            if isinstance(r, Failure):
+                say(f"FAILED {r.name}: {r.error.splitlines()[0]}")
         try:
             results = execute(todo, out, workers or default_jobs(), scheduler, done)
         except KeyboardInterrupt:
             click.echo("interrupted: finished outputs are kept, no half files; run the build again to resume",
                        err=True)
             sys.exit(130)
-    write_reports(out, results, failures, skipped)
-    failed = [r for r in results if not r["ok"]] + failures
-    summary = {"outputs": len(jobs), "rendered": sorted(r["name"] for r in results if r["ok"]),
-               "skipped": len(skipped),
-               "failed": [{"name": f["name"], "error": f["error"]} for f in failed],
+    write_reports(out, results + failures)
+    failed = [r for r in results + failures if isinstance(r, Failure)]
+    summary = {"outputs": len(jobs), "rendered": sorted(r.name for r in results if not isinstance(r, Failure)),
+               "skipped": len(skipped), "failed": [{"name": f.name, "error": f.error} for f in failed],
                "seconds": round(time.perf_counter() - started, 2), "report": str(out / "index.html")}
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
@@ -353,14 +352,13 @@ def build(paths, out, workers, shard, scheduler, draft, as_json):
         say(f"rendered {len(summary['rendered'])}, skipped {len(skipped)}, failed {len(failed)} in {summary['seconds']} s;"
             f" report: {display(out / 'index.html')}")
         for f in failed:
-            say(f"  {f['name']}: {f['error']}")
+            say(f"  {f.name}: {f.error}")
     sys.exit(1 if failed else 0)
 
 
 @main.command()
 def platforms():
     """List the platform profiles."""
-    from .platforms import registry
     click.echo(f"{'name':16} {'size':>10} {'fps':>4} {'aspect':>6} {'max s':>6}  safe area (x0,y0-x1,y1)  label")
     for p in registry().values():
         x0, y0, x1, y1 = p.safe_box
@@ -369,7 +367,6 @@ def platforms():
 
 
 def _project(path):
-    from .project import project_of
     return project_of(Path(path) / "x.yaml")
 
 
@@ -377,24 +374,29 @@ def _project(path):
 @click.option("--project", "project", default=".", type=click.Path(file_okay=False, path_type=Path),
               help="Project folder (default: the current folder).")
 def voices(project):
-    """List the voice profiles of the project and of the package."""
-    from .load import load_voice
-    from .project import candidates, known
+    """List the speech engines installed (built-in or the plugin's distribution), then the voice
+    profiles of the project and of the package."""
     root = _project(project)
+    click.echo("engines:")
+    for name in TTS:
+        try:
+            kind = "offline" if getattr(TTS[name], "offline", False) else "online"
+        except PluginError as exc:
+            kind = f"BROKEN: {exc}"
+        click.echo(f"  {name:12} {TTS.origin(name)}  ({kind})")
+    click.echo("voices:")
     for name in known("voice", root):
         path = next(p for p in candidates("voice", name, root) if p.is_file())
         problems: list[Problem] = []
         v = load_voice(path, name, root, problems)
         desc = f"{v.engine:9} {v.language:4} {dict(v.options)}" if v else f"INVALID: {problems[0]}"
-        click.echo(f"{name:14} {desc}  ({display(path)})")
+        click.echo(f"  {name:14} {desc}  ({display(path)})")
 
 
 @main.command()
 @click.option("--project", "project", default=".", type=click.Path(file_okay=False, path_type=Path))
 def brands(project):
     """List the brand kits of the project and of the package."""
-    from .load import load_brand
-    from .project import candidates, known
     root = _project(project)
     for name in known("brand", root):
         path = next(p for p in candidates("brand", name, root) if p.is_file())
@@ -409,9 +411,8 @@ def brands(project):
 @click.option("--project", "project", default=".", type=click.Path(file_okay=False, path_type=Path))
 def doctor(project):
     """Check the environment: Arabic text layout, ffmpeg, speech engines, whisper, brand fonts."""
-    from .doctor import run
     failed = False
-    for c in run(_project(project)):
+    for c in run_doctor(_project(project)):
         mark = "ok  " if c.ok else ("FAIL" if c.required else "--  ")
         click.echo(f"[{mark}] {c.name}: {c.detail}")
         if not c.ok:
@@ -424,7 +425,6 @@ def doctor(project):
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 def init(folder):
     """Scaffold a new project: a script, the explainer template, the demo brand kit and offline voices."""
-    from .project import PACKAGED, candidates
     if folder.exists() and any(folder.iterdir()):
         raise ReelforgeError([Problem(display(folder), 1, 1, "", "folder is not empty; choose a new folder")])
     brand = next(p for p in candidates("brand", "demo", PACKAGED) if p.is_file()).parent
@@ -438,8 +438,38 @@ def init(folder):
         shutil.copy2(next(p for p in candidates("voice", name, PACKAGED) if p.is_file()), folder / "voices")
     (folder / "scripts").mkdir()
     (folder / "scripts" / "hello.yaml").write_text(SCAFFOLD, encoding="utf-8")
-    click.echo(f"created {display(folder)}: scripts/hello.yaml, templates/explainer.yaml, brand/demo, voices/")
+    write_schemas(folder)
+    click.echo(f"created {display(folder)}: scripts/hello.yaml, templates/explainer.yaml, brand/demo, voices/, "
+               "schemas/ (editors autocomplete and check each file against them)")
     click.echo(f"next: reelforge validate {display(folder / 'scripts' / 'hello.yaml')}")
+
+
+def write_schemas(folder: Path) -> None:
+    """schemas/<kind>.json, and the `# yaml-language-server: $schema=...` line at the top of each file,
+    which VS Code's YAML extension and JetBrains IDEs follow."""
+    (folder / "schemas").mkdir()
+    for kind in KINDS:
+        (folder / "schemas" / f"{kind}.json").write_text(json.dumps(schema(kind), indent=2) + "\n", "utf-8")
+    files = {"script": folder.glob("scripts/*.yaml"), "template": folder.glob("templates/*.yaml"),
+             "brand": folder.glob("brand/*/brand.yaml"), "voice": folder.glob("voices/*.yaml")}
+    for kind, paths in files.items():
+        for path in paths:
+            rel = os.path.relpath(folder / "schemas" / f"{kind}.json", path.parent)
+            path.write_text(f"# yaml-language-server: $schema={rel}\n" + path.read_text("utf-8"), "utf-8")
+
+
+@main.command("schema")
+@click.argument("kind", type=click.Choice(KINDS))
+@click.option("-o", "--out", "target", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
+def schema_cmd(kind, target):
+    """The JSON Schema of a file kind (script, template, brand, voice), plugins included, for editors."""
+    text = json.dumps(schema(kind), indent=2, ensure_ascii=False) + "\n"
+    if target is None:
+        click.echo(text, nl=False)
+        return
+    with atomic_path(target) as tmp:
+        tmp.write_text(text, "utf-8")
+    click.echo(f"{display(target)}")
 
 
 SCAFFOLD = """\

@@ -3,7 +3,8 @@
 Each scene's sprites are rasterised once (layers.py). Layers at rest are blended onto the
 background once and that composite is reused until the set of resting layers changes; a frame
 where nothing moves is the cached array itself. Moving layers (enter/exit animations, word
-reveals, videos) are blended on a copy.
+reveals, videos) are blended on a copy. A layer's content is a Placed sprite, or a moving source
+(`.frame(t)` pasted at `.origin`, e.g. a video) that is redrawn every frame.
 """
 from __future__ import annotations
 
@@ -15,9 +16,9 @@ from PIL import Image
 
 from .animation import REST, Pose, keyframed, pose
 from .layers import Background, Placed, Sprite, placed_item, place_logo
-from .media import VideoSource
+from .model import Animation
+from .registry import TRANSITIONS
 from .timeline import Item, SceneTime, Timeline
-from .transitions import TRANSITIONS
 
 
 class Layer:
@@ -32,7 +33,7 @@ class Layer:
 
     def moving(self, t: float) -> bool:
         keys = self.item.animate.keyframes
-        return isinstance(self.content, VideoSource) or t < self.enter_end or t >= self.exit_start \
+        return not isinstance(self.content, Placed) or t < self.enter_end or t >= self.exit_start \
             or (bool(keys) and t - self.item.start < keys[-1].at)
 
     def pose(self, t: float) -> Pose:
@@ -49,7 +50,7 @@ class Layer:
 
     def draw(self, frame: np.ndarray, t: float, at_rest: bool = False) -> None:
         c = self.content
-        if isinstance(c, VideoSource):
+        if not isinstance(c, Placed):
             paste(frame, c.frame(t - self.item.start), *c.origin)
             return
         p = self.pose(t) if not at_rest or self.item.animate.keyframes else REST
@@ -105,7 +106,6 @@ class SceneDrawer:
         shows_logo = any(item.kind == "logo" for item in st.items)      # a logo element replaces the corner logo
         logo = None if shows_logo else place_logo(timeline, self.bg.still)
         if logo is not None:
-            from .model import Animation
             item = Item("logo", (logo.x, logo.y, logo.sprite.w, logo.sprite.h), 0.0, st.duration + 1,
                         Animation("none", "none", 0.0), name="logo")
             self.layers.append(Layer(item, logo, timeline.rtl))
@@ -133,7 +133,7 @@ class SceneDrawer:
     def close(self) -> None:
         self.bg.close()
         for layer in self.layers:
-            if isinstance(layer.content, VideoSource):
+            if not isinstance(layer.content, Placed):
                 layer.content.close()
 
 

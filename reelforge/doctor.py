@@ -6,6 +6,13 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from PIL import ImageFont, __version__ as pillow_version, features
+
+from . import registry
+from .config.brand import load_brand
+from .project import roots
+from .registry import PluginError
+
 
 @dataclass(frozen=True)
 class Check:
@@ -22,13 +29,12 @@ def check_python() -> Check:
 
 
 def check_raqm() -> Check:
-    from PIL import __version__, features
     if features.check("raqm"):
         return Check("arabic text layout", True,
-                     f"Pillow {__version__} with raqm {features.version('raqm')}, fribidi {features.version('fribidi')}, "
+                     f"Pillow {pillow_version} with raqm {features.version('raqm')}, fribidi {features.version('fribidi')}, "
                      f"harfbuzz {features.version('harfbuzz')}")
     return Check("arabic text layout", False,
-                 f"Pillow {__version__} has no raqm layout: its wheel loads libfribidi from the system at run time, "
+                 f"Pillow {pillow_version} has no raqm layout: its wheel loads libfribidi from the system at run time, "
                  "and without it Arabic would come out disconnected and reversed, so reelforge refuses to draw it",
                  "sudo apt-get install libfribidi0   (Fedora: dnf install fribidi; macOS: brew install fribidi)")
 
@@ -64,10 +70,26 @@ def check_whisper() -> Check:
                  "torch pulls several GB of CUDA packages)", required=False)
 
 
-def check_brand_fonts(project: Path) -> list[Check]:
-    from PIL import ImageFont
+def check_plugins() -> list[Check]:
+    """A line per extension point naming its third-party plugins, and a finding per plugin that
+    cannot be loaded."""
+    out = []
+    for reg in registry.ALL:
+        broken = []
+        for name in reg:
+            try:
+                reg[name]
+            except PluginError as exc:
+                fix = "reinstall reelforge" if reg.builtin(name) else f"reinstall or uninstall {reg.origin(name)}"
+                broken.append(Check(f"plugin {reg.group} '{name}'", False, str(exc), fix, required=reg.builtin(name)))
+        extra = [f"{name} ({reg.origin(name)})" for name in reg if not reg.builtin(name)]
+        out.append(Check(f"plugins {reg.group}", True, f"{len(reg) - len(extra)} built-in; "
+                         + ("third-party: " + ", ".join(extra) if extra else "no third-party plugins")))
+        out += broken
+    return out
 
-    from .project import roots
+
+def check_brand_fonts(project: Path) -> list[Check]:
     out = []
     seen = set()
     for root in roots(project):
@@ -75,7 +97,6 @@ def check_brand_fonts(project: Path) -> list[Check]:
             if kit.parent.name in seen:
                 continue
             seen.add(kit.parent.name)
-            from .load import load_brand
             problems = []
             brand = load_brand(kit, kit.parent.name, problems)
             bad = [str(p) for p in problems]
@@ -97,5 +118,5 @@ def check_brand_fonts(project: Path) -> list[Check]:
 
 
 def run(project: Path) -> list[Check]:
-    return [check_python(), check_raqm(), check_ffmpeg(), check_espeak(), check_whisper(),
+    return [check_python(), check_raqm(), check_ffmpeg(), check_espeak(), check_whisper(), *check_plugins(),
             *check_brand_fonts(project)]

@@ -18,10 +18,11 @@ class Problem:
     col: int
     where: str
     what: str
+    rule: str = ""          # the lint rule that found it, if any
 
     def __str__(self) -> str:
-        where = f"{self.where}: " if self.where else ""
-        return f"{self.file}:{self.line}:{self.col}: {where}{self.what}"
+        labels = "".join(f"{label}: " for label in (self.where, self.rule) if label)
+        return f"{self.file}:{self.line}:{self.col}: {labels}{self.what}"
 
 
 class ReelforgeError(click.ClickException):

@@ -1,4 +1,5 @@
-"""Rasterise timeline items into sprites once per scene: text, image, shape, logo, video, backgrounds.
+"""Rasterise timeline items into sprites once per scene: each item by its element kind (captions as
+text), the brand's corner logo, backgrounds; and the helpers kinds draw with (Sprite, Placed, fit, text).
 
 A Sprite is premultiplied RGBA in numpy, ready to be blended many times for the cost of one
 multiply-add. Everything here runs before the frame loop; the loop only blends.
@@ -10,10 +11,14 @@ from functools import lru_cache
 from typing import Optional
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .errors import ReelforgeError, display
+from .language import has_arabic
+from .media import VideoSource
 from .model import Brand, TextStyle
+from .registry import ELEMENTS
+from .text import Fonts, Style, clean, render_text
 from .timeline import Item, Timeline
 
 MAX_IMAGE_PIXELS = 80_000_000
@@ -83,13 +88,11 @@ def fit(img: Image.Image, w: int, h: int, mode: str) -> Image.Image:
 # -- text ---------------------------------------------------------------------------------
 
 def fonts_of(brand: Brand):
-    from .text import Fonts
     return Fonts.from_brand(brand)
 
 
 def px_style(style: TextStyle, brand: Brand, short: int, align: Optional[str] = None, scale: float = 1.0):
     """A brand text style (sizes in percent of the frame's short side) in pixels."""
-    from .text import Style
     u = short / 100 * scale
     rgba = brand.rgba
     return Style(size_px=style.size * u, min_size_px=style.min_size * u, color=rgba(style.color),
@@ -103,17 +106,12 @@ def px_style(style: TextStyle, brand: Brand, short: int, align: Optional[str] = 
 
 
 def text_block(item: Item, timeline: Timeline, highlight=None):
-    from .text import clean, render_text
     p = timeline.platform
     style = px_style(item.style, timeline.brand, min(p.width, p.height), item.align)
     text = clean(item.text, timeline.script.digits)
     _, _, w, h = item.box
     return render_text(text, fonts_of(timeline.brand), style, w, h,
-                       direction="rtl" if timeline.rtl and _has_arabic(text) else None, highlight=highlight)
-
-
-def _has_arabic(text: str) -> bool:
-    return any("\u0600" <= c <= "\u06ff" or "\u0750" <= c <= "\u077f" or "\ufb50" <= c <= "\ufefc" for c in text)
+                       direction="rtl" if timeline.rtl and has_arabic(text) else None, highlight=highlight)
 
 
 # -- items --------------------------------------------------------------------------------
@@ -134,26 +132,6 @@ def place_text(item: Item, timeline: Timeline) -> Placed:
     block = text_block(item, timeline, highlight)
     x, y, _, _ = item.box
     return Placed(Sprite.from_image(block.image), x + block.offset[0], y + block.offset[1], block.word_boxes)
-
-
-def place_image(item: Item, timeline: Timeline, where: str) -> Placed:
-    x, y, w, h = item.box
-    img = fit(load_image(item.file, where), w, h, "contain")
-    return Placed(Sprite.from_image(img), x, y)
-
-
-def place_shape(item: Item, timeline: Timeline) -> Placed:
-    x, y, w, h = item.box
-    img = Image.new("RGBA", (w, h), (0, 0, 0, 0))
-    d = ImageDraw.Draw(img)
-    color = timeline.brand.rgba(item.color)
-    if item.shape == "circle":
-        d.ellipse((0, 0, w - 1, h - 1), fill=color)
-    elif item.shape == "rounded":
-        d.rounded_rectangle((0, 0, w - 1, h - 1), radius=min(w, h) // 5, fill=color)
-    else:
-        d.rectangle((0, 0, w - 1, h - 1), fill=color)
-    return Placed(Sprite.from_image(img), x, y)
 
 
 def logo_box(timeline: Timeline) -> Optional[tuple[int, int, int, int]]:
@@ -264,7 +242,6 @@ class Background:
             else:
                 self.still = self._zoomed(0.0)
         else:
-            from .media import VideoSource
             self.video = VideoSource(str(bg.file), self.w, self.h, start=bg.start, loop=bg.loop, where=where)
             self.still = self.video.frame(0.0)
 
@@ -305,24 +282,8 @@ class Background:
 
 
 def placed_item(item: Item, timeline: Timeline, where: str, background: Optional[np.ndarray] = None):
-    """Item -> Placed (static sprite) or a VideoSource-backed item (moving)."""
-    if item.kind in ("text", "caption"):
+    """Item -> Placed (a still sprite) or a moving source (`.frame(t)`), drawn by its element kind;
+    captions are drawn as text."""
+    if item.kind == "caption":
         return place_text(item, timeline)
-    if item.kind == "image":
-        return place_image(item, timeline, where)
-    if item.kind in ("shape",):
-        return place_shape(item, timeline)
-    if item.kind == "logo":       # the brand's logo as a free element, fitted into its box
-        logo = timeline.brand.logo
-        if logo is None:
-            raise ReelforgeError(f"{display(timeline.brand.path / 'brand.yaml')}:1:1: {where}: "
-                                 f"brand '{timeline.brand.key}' has no logo")
-        x, y, w, h = item.box
-        file = logo_variant(timeline.brand, background[y:y + h, x:x + w]) if background is not None else logo.file
-        return Placed(Sprite.from_image(fit(load_image(str(file), where), w, h, "contain")), x, y)
-    if item.kind == "video":
-        from .media import VideoSource
-        x, y, w, h = item.box
-        return VideoSource(item.file, w, h, start=0.0, loop=True, where=where, origin=(x, y))
-    raise ValueError(item.kind)
-
+    return ELEMENTS[item.kind].place(item, timeline, where, background)

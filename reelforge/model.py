@@ -11,8 +11,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping, Optional
 
-LANGUAGES = {"ar": "Arabic", "fr": "French", "zgh": "Tamazight (Tifinagh)", "en": "English"}
-RTL_LANGUAGES = {"ar"}
+from .language import LANGUAGES as LANGUAGE_RECORDS
+
+LANGUAGES = {code: lang.name for code, lang in LANGUAGE_RECORDS.items()}     # views of reelforge.language
+RTL_LANGUAGES = {code for code, lang in LANGUAGE_RECORDS.items() if lang.rtl}
 ASPECTS = ("9:16", "4:5", "1:1", "16:9")
 Text = Mapping[str, str]              # language -> string
 Box = tuple[float, float, float, float]   # x, y, w, h in percent of the safe area
@@ -47,7 +49,7 @@ class Keyframe:
 
 @dataclass(frozen=True)
 class Animation:
-    enter: str = "none"
+    enter: str = "fade"
     exit: str = "none"
     duration: float = 0.5
     keyframes: tuple = ()   # Keyframe, ..., sorted by time
@@ -73,17 +75,20 @@ class Background:
 
 @dataclass(frozen=True)
 class Element:
-    type: str                      # text | image | video | shape | logo
+    """A free element: the keys every kind has, and the options its kind declares (read as
+    attributes: `element.text`, `element.file`)."""
+    type: str                      # a name of the `reelforge.elements` registry
     box: Box
-    text: Optional[Text] = None
-    file: Optional[Path] = None
-    shape: str = "rect"
-    color: str = "accent"
-    style: str = "body"
     start: float = 0.0
     end: Optional[float] = None
-    animate: Animation = Animation("fade", "none")
+    animate: Animation = Animation()
+    options: Mapping[str, object] = field(default_factory=lambda: frozen_map({}))
     line: int = 0
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return self.__dict__["options"].get(name)
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,7 @@ class Scene:
     transition: Optional[Transition]
     elements: tuple[Element, ...]
     line: int = 0
+    pos: Mapping[str, tuple[int, int]] = field(default_factory=lambda: frozen_map({}))   # key -> line, col
 
 
 @dataclass(frozen=True)
@@ -106,7 +112,7 @@ class Slot:
     name: str
     kind: str                      # text | bullets | image
     style: str = "body"
-    animate: Animation = Animation("fade", "none")
+    animate: Animation = Animation()
 
 
 @dataclass(frozen=True)
@@ -130,7 +136,7 @@ class CaptionRules:
     reading_speed: float = 17.0    # characters a second (checked by lint)
 
 
-DEFAULT_CAPTION_RULES = {"ar": CaptionRules(reading_speed=20.0)}
+DEFAULT_CAPTION_RULES = {code: CaptionRules(reading_speed=lang.reading_cps) for code, lang in LANGUAGE_RECORDS.items()}
 
 
 @dataclass(frozen=True)
@@ -254,3 +260,4 @@ class Script:
     digits: str
     vars: Mapping[str, str]
     scenes: tuple[Scene, ...]
+    pos: Mapping[str, tuple[int, int]] = field(default_factory=lambda: frozen_map({}))   # key -> line, col

@@ -1,7 +1,7 @@
 """Platform profiles (data in platforms.yaml): frame size, fps, codecs, limits, safe area, loudness."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Mapping
@@ -10,6 +10,7 @@ import yaml
 
 from .model import frozen_map
 
+DRAFT_SCALE = 0.5               # --draft renders at half size
 ASPECT_RATIOS = {"9:16": 9 / 16, "4:5": 4 / 5, "1:1": 1.0, "16:9": 16 / 9}
 
 
@@ -53,7 +54,6 @@ class Platform:
         """The same profile at a fraction of the size (draft renders, tests)."""
         def even(v):
             return max(2, int(round(v * factor / 2)) * 2)
-        from dataclasses import replace
         return replace(self, width=even(self.width), height=even(self.height),
                        safe_top=int(self.safe_top * factor), safe_bottom=int(self.safe_bottom * factor),
                        safe_left=int(self.safe_left * factor), safe_right=int(self.safe_right * factor))
@@ -72,3 +72,9 @@ def registry() -> Mapping[str, Platform]:
             safe_left=safe["left"], safe_right=safe["right"],
             **{k: p[k] for k in ("crf", "profile", "loudness", "true_peak") if k in p})
     return frozen_map(out)
+
+
+def platform_for(name: str, draft: bool) -> Platform:
+    """The named profile, at half size for a draft."""
+    p = registry()[name]
+    return p.scaled(DRAFT_SCALE) if draft else p

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from html import escape
 
+from .language import language
+
 CSS = """
 body{font-family:system-ui,sans-serif;margin:2rem;background:#f6f5f1;color:#222}
 h1{font-size:1.6rem}h2{margin-top:2rem;font-size:1.3rem}h3{font-size:1rem;margin:1rem 0 .5rem}
@@ -26,7 +28,7 @@ def html(outputs: list[dict], failures: list[dict]) -> str:
     for sid, langs in sorted(scripts.items()):
         parts.append(f"<h2>{escape(sid)}</h2>")
         for lang, outs in sorted(langs.items()):
-            rtl = ' dir="rtl"' if lang == "ar" else ""
+            rtl = ' dir="rtl"' if language(lang).rtl else ""
             parts.append(f"<h3{rtl} lang=\"{escape(lang)}\">{escape(lang)}</h3><div class=\"row\">")
             for o in sorted(outs, key=lambda o: o["platform"]):
                 files = {f.rsplit(".", 1)[-1]: f for f in o["files"]}

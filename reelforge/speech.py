@@ -1,4 +1,5 @@
-"""Voice lines for a script in one language: synthesise (or load recordings), cache, time every word.
+"""Voice lines for a script in one language: synthesise (or take each scene from the engine's file,
+e.g. recordings), cache, time every word. Engines are plugins: see `reelforge.tts`.
 
 Each sentence is synthesised on its own, so sentence times are exact; sentences are joined with the
 profile's pause. Results are cached on disk by content (engine, engine version, options, text), and
@@ -9,22 +10,24 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import subprocess
 import threading
+import wave
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Optional
 
 import numpy as np
 
+from .align import align, load_model, model_source, transcribe
 from .audio import RATE, decode, write_wav
 from .encode import atomic_path
-from .errors import RenderError, display
+from .errors import Problem, RenderError, display
+from .ffmpeg import ffmpeg_exe
 from .model import Scene, Script, Voice
+from .registry import TTS, PluginError
 from .spoken import Sentence, sentences
-from .timeline import Line, Word
-from .align import model_source
-from .tts import Audio, SpeechError, engines
-
-RECORDING_EXTS = (".wav", ".mp3", ".m4a", ".flac", ".ogg")
+from .tts import Audio, Line, SpeechError, Word, estimate_words
 
 
 def default_cache() -> Path:
@@ -78,7 +81,6 @@ class SpeechCache:
 
 
 def _read_wav(path: Path) -> np.ndarray:
-    import wave
     with wave.open(str(path), "rb") as w:
         return np.frombuffer(w.readframes(w.getnframes()), "<i2").astype(np.float32) / 32768.0
 
@@ -92,7 +94,6 @@ def shown_words(sentence: Sentence, audio: Audio, offset: float) -> list[Word]:
     owners = [i for i, t in enumerate(sentence.tokens) for _ in t.spoken.split()]
     words = audio.words
     if len(words) != len(owners):   # the engine merged or split pieces: fall back to proportional times
-        from .tts import estimate_words
         words = estimate_words(" ".join(t.shown for t in sentence.tokens), audio.samples, audio.rate)
         owners = list(range(len(sentence.tokens)))
     spans: dict[int, list[float]] = {}
@@ -107,38 +108,60 @@ def shown_words(sentence: Sentence, audio: Audio, offset: float) -> list[Word]:
     return out
 
 
-def find_recording(voice: Voice, scene: Scene, lang: str) -> Optional[Path]:
-    folder = Path(voice.options["folder"])
-    for stem in (f"{scene.id}.{lang}", f"{lang}/{scene.id}", scene.id):
-        for ext in RECORDING_EXTS:
-            if (folder / f"{stem}{ext}").is_file():
-                return folder / f"{stem}{ext}"
-    return None
+def engine_of(voice: Voice):
+    """The voice's engine of the `reelforge.tts` registry; a missing or broken plugin is a SpeechError."""
+    try:
+        return TTS[voice.engine]
+    except KeyError:
+        raise SpeechError(f"no speech engine '{voice.engine}' is installed") from None
+    except PluginError as exc:
+        raise SpeechError(str(exc)) from None
+
+
+def offline(voice: Voice) -> bool:
+    """Whether the voice speaks without the network (its engine says so)."""
+    return bool(getattr(TTS.get(voice.engine), "offline", False))
+
+
+def voice_problems(script: Script) -> list[Problem]:
+    """What each voice's engine finds wrong before speaking (e.g. missing recordings), all at once."""
+    out = []
+    for lang, voice in script.voices.items():
+        check = getattr(TTS.get(voice.engine), "problems", None)
+        if check is not None and lang in script.languages:
+            out += check(voice, script, lang)
+    return out
 
 
 def scene_line(script: Script, scene: Scene, index: int, lang: str, cache: SpeechCache) -> Line:
     voice = script.voices[lang]
     where = f"scenes[{index}] ({scene.id}).say.{lang}"
+    try:
+        engine = engine_of(voice)
+        if hasattr(engine, "scene_audio"):
+            return take_line(engine, voice, scene, lang, where)
+        return synthesized_line(engine, voice, scene.say[lang], lang, cache)
+    except SpeechError as exc:
+        raise RenderError(f"{display(script.path)}:{scene.line}:1: {where}: {exc}") from None
+
+
+def take_line(engine, voice: Voice, scene: Scene, lang: str, where: str) -> Line:
+    """A whole scene from the engine's file, its words timed by the engine or estimated."""
+    path, words = engine.scene_audio(voice, scene, lang)
+    samples = decode(path, where=where)
     text = scene.say[lang]
-    if voice.engine == "recorded":
-        path = find_recording(voice, scene, lang)
-        if path is None:
-            raise RenderError(f"{display(script.path)}:{scene.line}:1: {where}: no recording in {display(voice.options['folder'])}")
-        samples = decode(path, where=where)
-        from .tts import estimate_words
-        words = tuple(Word(w, s, e) for w, s, e in estimate_words(text, samples, RATE))
-        return Line(duration=len(samples) / RATE, words=words, audio=str(path), timed="estimate",
-                    sentences=((text, 0.0, len(samples) / RATE),))
-    engine = engines().get(voice.engine)
-    if engine is None:
-        raise RenderError(f"{display(script.path)}:{scene.line}:1: {where}: no speech engine '{voice.engine}' is installed")
+    timed = "estimate" if words is None else "engine"
+    words = estimate_words(text, samples, RATE) if words is None else words
+    return Line(duration=len(samples) / RATE, words=tuple(Word(w, s, e) for w, s, e in words), audio=str(path),
+                timed=timed, sentences=((text, 0.0, len(samples) / RATE),))
+
+
+def synthesized_line(engine, voice: Voice, text: str, lang: str, cache: SpeechCache) -> Line:
+    """Sentence by sentence (each cached), joined by the profile's pause."""
     pause = float(voice.options.get("sentence_pause", 0.35))
     parts, words, sents, t, timed = [], [], [], 0.0, "engine"
     for k, sentence in enumerate(sentences(text, lang)):
-        try:
-            audio = cache.sentence(engine, voice, sentence.spoken)
-        except SpeechError as exc:
-            raise RenderError(f"{display(script.path)}:{scene.line}:1: {where}: {exc}") from None
+        audio = cache.sentence(engine, voice, sentence.spoken)
         samples = audio.samples if audio.rate == RATE else resample(audio.samples, audio.rate)
         if k:
             parts.append(np.zeros(int(pause * RATE), np.float32))
@@ -160,9 +183,6 @@ def scene_line(script: Script, scene: Scene, index: int, lang: str, cache: Speec
 
 def resample(samples: np.ndarray, rate: int) -> np.ndarray:
     """Band-limited resampling to 48 kHz (ffmpeg's resampler) of a mono float32 signal."""
-    import subprocess
-
-    from .ffmpeg import ffmpeg_exe
     proc = subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-f", "f32le", "-ar", str(rate),
                            "-ac", "1", "-i", "-", "-f", "f32le", "-ar", str(RATE), "-"],
                           input=np.ascontiguousarray(samples, np.float32).tobytes(), capture_output=True, check=True)
@@ -171,9 +191,6 @@ def resample(samples: np.ndarray, rate: int) -> np.ndarray:
 
 def whisper_timed(line: Line, text: str, lang: str, source: str) -> Line:
     """Replace estimated word times by whisper's, aligned to the script's own words."""
-    from dataclasses import replace
-
-    from .align import align, load_model, transcribe
     samples = decode(line.audio, rate=16000)
     heard, _ = transcribe(load_model(source), samples, lang)
     shown = text.split()

@@ -10,27 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Morocco names the months after the French ones in Arabic (يناير ... دجنبر).
-MONTHS = {
-    "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-           "novembre", "décembre"],
-    "ar": ["يناير", "فبراير", "مارس", "أبريل", "ماي", "يونيو", "يوليوز", "غشت", "شتنبر", "أكتوبر", "نونبر", "دجنبر"],
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"],
-}
-WORDS = {   # whole-token replacements, by language (case-sensitive keys)
-    "fr": {"M.": "Monsieur", "Mme": "Madame", "Mlle": "Mademoiselle", "Dr": "Docteur", "km": "kilomètres",
-           "etc.": "et cetera", "&": "et", "n°": "numéro", "N°": "numéro", "DH": "dirhams", "MAD": "dirhams"},
-    "ar": {"&": "و", "د.م": "درهم", "DH": "درهم", "MAD": "درهم"},
-    "en": {"&": "and", "Dr": "Doctor", "Mr.": "Mister"},
-}
-PERCENT = {"fr": "pour cent", "ar": "بالمائة", "en": "percent"}
-HOURS = {"fr": ("heures", "heure"), "ar": ("ساعة", "ساعة"), "en": ("hours", "hour")}
+from .language import TO_WESTERN_DIGITS, ends_sentence, language
+
 DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 TIME = re.compile(r"^(\d{1,2})[hH:](\d{2})?$")
-SENTENCE_END = re.compile(r"[.!?؟…]+[\"'»”)]*$")
 PUNCT = re.compile(r"^([«\"'“(]*)(.*?)([.,;:!?؟،…»\"'”)]*)$")
-ARABIC_INDIC = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 
 @dataclass(frozen=True)
@@ -67,22 +51,23 @@ class Sentence:
 
 def speak_word(word: str, lang: str) -> str:
     """One shown word → the text to speak for it."""
+    facts = language(lang)
     lead, core, trail = PUNCT.match(word).groups()
-    core = core.replace("\u0640", "").translate(ARABIC_INDIC)
-    if core in WORDS.get(lang, {}):
-        return lead + WORDS[lang][core] + trail
-    if word in WORDS.get(lang, {}):
-        return WORDS[lang][word]
+    core = core.replace("\u0640", "").translate(TO_WESTERN_DIGITS)
+    if core in facts.words:
+        return lead + facts.words[core] + trail
+    if word in facts.words:
+        return facts.words[word]
     m = DATE.match(core)
-    if m and 1 <= int(m[2]) <= 12 and lang in MONTHS:
+    if m and 1 <= int(m[2]) <= 12 and facts.months:
         day = "1er" if (lang == "fr" and int(m[1]) == 1) else str(int(m[1]))
-        return f"{lead}{day} {MONTHS[lang][int(m[2]) - 1]} {m[3]}{trail}"
+        return f"{lead}{day} {facts.months[int(m[2]) - 1]} {m[3]}{trail}"
     m = TIME.match(core)
-    if m and int(m[1]) < 24 and lang in HOURS:
-        hours = HOURS[lang][1 if int(m[1]) == 1 else 0]
+    if m and int(m[1]) < 24 and facts.hours:
+        hours = facts.hours[1 if int(m[1]) == 1 else 0]
         return f"{lead}{int(m[1])} {hours}" + (f" {int(m[2])}" if m[2] and int(m[2]) else "") + trail
     if core.endswith("%") and core[:-1].replace(",", "").replace(".", "").isdigit():
-        return f"{lead}{core[:-1]} {PERCENT.get(lang, 'percent')}{trail}"
+        return f"{lead}{core[:-1]} {facts.percent}{trail}"
     if lang == "fr":   # thousands written with spaces or dots are read as one number
         core = re.sub(r"(?<=\d)[.\u202f\u00a0](?=\d{3}\b)", "", core)
     return lead + core + trail
@@ -90,10 +75,10 @@ def speak_word(word: str, lang: str) -> str:
 
 def sentences(text: str, lang: str) -> list[Sentence]:
     """Split a `say` text into sentences of (shown, spoken) tokens."""
-    out, current = [], []
+    out, current, words = [], [], language(lang).words
     for word in text.split():
         current.append(Token(word, speak_word(word, lang)))
-        if SENTENCE_END.search(word) and word not in WORDS.get(lang, {}):
+        if ends_sentence(word) and word not in words:
             out.append(Sentence(tuple(current)))
             current = []
     if current:

@@ -13,8 +13,9 @@ from .audio import decode
 from .captions import Event, block_events, srt, vtt
 from .encode import encode, probe, write_atomic
 from .errors import RenderError, display
+from .language import language
 from .model import Brand
-from .timeline import Word
+from .tts import Word
 
 
 def events_for(media: Path, lang: Optional[str], script: Optional[str], model: str, fps: int = 30):
@@ -62,7 +63,7 @@ def burn(media: Path, events: list[Event], brand: Brand, lang: str, target: Path
     sprites = []
     for e in events:
         text = clean("\n".join(e.lines))
-        block = render_text(text, fonts, style, box[2], box[3], direction="rtl" if lang == "ar" else None)
+        block = render_text(text, fonts, style, box[2], box[3], direction="rtl" if language(lang).rtl else None)
         sprites.append((e.start, e.end, Sprite.from_image(block.image), round(box[0] + block.offset[0]),
                         round(box[1] + block.offset[1])))
     video = VideoSource(str(media), w, h, loop=False, where="media")

@@ -19,13 +19,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Mapping, Optional
 
+from fontTools.ttLib import TTFont
 from PIL import Image, ImageDraw, ImageFilter, ImageFont, features
+
+from .language import TO_WESTERN_DIGITS, script_of
 
 SCRIPTS = ("arabic", "latin", "tifinagh")
 RGBA = tuple[int, int, int, int]
 CONTROLS = {"\u200e", "\u200f", "\u200b", "\u200c", "\u200d", "\u2066", "\u2067", "\u2068", "\u2069",
             "\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\ufeff"}
-TO_WESTERN = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 TO_ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
 
@@ -33,25 +35,12 @@ class TextError(Exception):
     """Text cannot be drawn correctly on this system."""
 
 
-def script_of(ch: str) -> Optional[str]:
-    """arabic | tifinagh | latin for letters; None for neutrals (spaces, digits, punctuation)."""
-    o = ord(ch)
-    if 0x0600 <= o <= 0x06FF or 0x0750 <= o <= 0x077F or 0x08A0 <= o <= 0x08FF or 0xFB50 <= o <= 0xFDFF \
-            or 0xFE70 <= o <= 0xFEFF:
-        return "arabic" if unicodedata.category(ch)[0] in "LM" else None
-    if 0x2D30 <= o <= 0x2D7F:
-        return "tifinagh"
-    if unicodedata.category(ch)[0] == "L":
-        return "latin"
-    return None
-
-
 def clean(text: str, digits: str = "western") -> str:
     """Strip tatweel (it carries no meaning); one digit set for the whole video."""
     text = text.replace("\u0640", "")
     if digits == "arabic-indic":
         return text.translate(TO_ARABIC_INDIC)
-    return text.translate(TO_WESTERN)
+    return text.translate(TO_WESTERN_DIGITS)
 
 
 @dataclass(frozen=True)
@@ -85,7 +74,6 @@ class Fonts:
 
 @lru_cache(maxsize=None)
 def _cmap(path: Path) -> frozenset:
-    from fontTools.ttLib import TTFont
     with TTFont(str(path), lazy=True) as f:
         return frozenset(f.getBestCmap() or {})
 

@@ -6,53 +6,62 @@ rasterises or encodes.
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Mapping, Optional
 
-from .model import RTL_LANGUAGES, Animation, Background, Brand, Scene, Script, TextStyle, Transition
+from .language import ends_sentence, language
+from .model import Animation, Background, Brand, Element, Scene, Script, TextStyle, Transition, frozen_map
 from .platforms import Platform
+from .registry import CAPTIONS, ELEMENTS
+from .spoken import sentences
+from .tts import Line, Word
 
-READING_CPS = {"ar": 14.0, "fr": 15.0, "en": 15.0, "zgh": 12.0}   # characters a second of voice, for estimates
 MIN_SCENE = 2.0
 VOICE_LEAD = 0.25       # seconds of scene before its voice starts (room for the transition)
 BULLET_STAGGER = 0.25
 
 
 @dataclass(frozen=True)
-class Word:
-    text: str
-    start: float        # seconds from the start of its line
-    end: float
-
-
-@dataclass(frozen=True)
-class Line:
-    """A scene's voiceover in one language: the audio file, its length, and when each word is said."""
-    duration: float
-    words: tuple[Word, ...] = ()
-    audio: Optional[str] = None     # path of a WAV file, or None for silence
-    timed: str = "estimate"         # engine | whisper | estimate
-    sentences: tuple[tuple[str, float, float], ...] = ()
-    wer: Optional[float] = None     # recorded/online voices aligned by whisper: deviation from the script
-
-
-@dataclass(frozen=True)
 class Item:
     """One thing drawn in a scene, in frame pixels and scene-local seconds."""
-    kind: str                           # text | image | video | shape | logo
+    kind: str                           # an element kind (the registry's name), or "caption"
     box: tuple[int, int, int, int]      # x, y, w, h in frame pixels
     start: float
     end: float
     animate: Animation
-    text: str = ""
+    text: str = ""                      # text and captions: what is written, in `style`
     style: Optional[TextStyle] = None
-    file: Optional[str] = None
-    shape: str = "rect"
-    color: str = "accent"
     align: Optional[str] = None         # overrides the style's alignment (bullets start-aligned)
     name: str = ""                      # slot name or element index, for messages and lint
     highlight: Optional[int] = None     # karaoke: index of the word drawn in the highlight colour
+    options: Mapping[str, object] = field(default_factory=lambda: frozen_map({}))   # the kind's own: file, color...
+
+    def __getattr__(self, name: str):
+        """The kind's options read as attributes (`item.file`, `item.color`), None when absent."""
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return self.__dict__["options"].get(name)
+
+
+@dataclass(frozen=True)
+class ItemContext:
+    """What an element kind's `items()` needs: the language, the platform and the scene."""
+    lang: str
+    platform: Platform
+    rtl: bool
+    duration: float                     # the scene's length, seconds
+    styles: Mapping[str, TextStyle]     # the brand's text styles
+    name: str = ""                      # slot name or `elements[i]`, for messages and lint
+
+    def box(self, box) -> tuple[int, int, int, int]:
+        """[x, y, w, h] in percent of the safe area -> frame pixels, mirrored in right-to-left videos."""
+        return mirror(px_box(self.platform, box), self.platform, self.rtl)
+
+    def item(self, element: Element, **fields) -> Item:
+        """The element as one item: its kind, pixel box, window in the scene, animation and options."""
+        end = min(self.duration, element.end) if element.end is not None else self.duration
+        fields.setdefault("options", element.options)
+        return Item(element.type, self.box(element.box), element.start, end, element.animate, name=self.name, **fields)
 
 
 @dataclass(frozen=True)
@@ -91,13 +100,13 @@ class Timeline:
 def estimate_line(text: str, lang: str) -> Line:
     """Reading-time estimate for a scene without synthesised speech."""
     words = text.split()
-    cps = READING_CPS.get(lang, 15.0)
+    cps = language(lang).speaking_cps
     t, out = 0.0, []
     for w in words:
         d = max(0.18, len(w) / cps + 0.06)
         out.append(Word(w, t, t + d))
         t += d
-        if re.search(r"[.!?؟…]$", w):
+        if ends_sentence(w):
             t += 0.3
     return Line(duration=t, words=tuple(out), timed="estimate")
 
@@ -113,7 +122,7 @@ def scene_duration(scene: Scene, lang: str, line: Optional[Line], padding: float
     if line is not None and line.duration > 0:
         return max(MIN_SCENE, VOICE_LEAD + line.duration + padding)
     # no voice: enough time to read what is on screen
-    return max(MIN_SCENE + 1, scene_text_chars(scene, lang) / READING_CPS.get(lang, 15) + 1.5)
+    return max(MIN_SCENE + 1, scene_text_chars(scene, lang) / language(lang).speaking_cps + 1.5)
 
 
 def px_box(platform: Platform, box) -> tuple[int, int, int, int]:
@@ -133,36 +142,37 @@ def mirror(box, platform: Platform, rtl: bool):
     return (x0 + x1 - x - w, y, w, h)
 
 
-def scene_items(script: Script, scene: Scene, lang: str, platform: Platform, duration: float, rtl: bool):
-    layout = script.template.layouts[scene.layout]
-    boxes = layout.boxes[platform.aspect]
-    styles = script.brand.styles
+def slot_items(scene: Scene, layout, ctx: ItemContext) -> list[Item]:
+    """A layout's filled slots, made by the built-in text and image kinds. A bullets slot is its box
+    split into one start-aligned text line per bullet, appearing one after the other."""
     items = []
     for name, slot in layout.slots.items():
-        box = mirror(px_box(platform, boxes[name]), platform, rtl)
-        style = styles.get(slot.style)
+        at = replace(ctx, name=name)
+
+        def element(kind, **options):
+            return Element(kind, layout.boxes[ctx.platform.aspect][name], animate=slot.animate,
+                           options=frozen_map({"style": slot.style, **options}))
         if slot.kind == "text" and name in scene.texts:
-            items.append(Item("text", box, 0.0, duration, slot.animate, text=scene.texts[name][lang], style=style,
-                              name=name))
-        elif slot.kind == "bullets" and name in scene.bullets:
-            bl = scene.bullets[name]
-            x, y, w, h = box
-            step = h / max(1, len(bl))
-            for i, b in enumerate(bl):
-                items.append(Item("text", (x, round(y + i * step), w, round(step)), BULLET_STAGGER * i, duration,
-                                  slot.animate, text="• " + b[lang], style=style, align="start", name=f"{name}[{i}]"))
+            items += ELEMENTS["text"].items(element("text", text=scene.texts[name]), at)
         elif slot.kind == "image" and name in scene.images:
-            items.append(Item("image", box, 0.0, duration, slot.animate, file=str(scene.images[name]), name=name))
+            items += ELEMENTS["image"].items(element("image", file=scene.images[name]), at)
+        elif slot.kind == "bullets" and name in scene.bullets:
+            bullets = scene.bullets[name]
+            whole = at.item(element("text"), style=ctx.styles.get(slot.style))
+            x, y, w, h = whole.box
+            step = h / max(1, len(bullets))
+            items += [replace(whole, box=(x, round(y + i * step), w, round(step)), start=BULLET_STAGGER * i,
+                              text="• " + b[ctx.lang], align="start", name=f"{name}[{i}]")
+                      for i, b in enumerate(bullets)]
+    return items
+
+
+def scene_items(script: Script, scene: Scene, lang: str, platform: Platform, duration: float, rtl: bool):
+    """The scene's slots and free elements as items, each made by its element kind."""
+    ctx = ItemContext(lang, platform, rtl, duration, script.brand.styles)
+    items = slot_items(scene, script.template.layouts[scene.layout], ctx)
     for i, e in enumerate(scene.elements):
-        box = mirror(px_box(platform, e.box), platform, rtl)
-        end = min(duration, e.end) if e.end is not None else duration
-        if e.type == "text":
-            items.append(Item("text", box, e.start, end, e.animate, text=e.text[lang], style=styles.get(e.style),
-                              name=f"elements[{i}]"))
-        elif e.type in ("image", "video"):
-            items.append(Item(e.type, box, e.start, end, e.animate, file=str(e.file), name=f"elements[{i}]"))
-        else:
-            items.append(Item(e.type, box, e.start, end, e.animate, shape=e.shape, color=e.color, name=f"elements[{i}]"))
+        items += ELEMENTS[e.type].items(e, replace(ctx, name=f"elements[{i}]"))
     return tuple(items)
 
 
@@ -175,11 +185,7 @@ def shifted(words, by: float) -> tuple[Word, ...]:
 
 def caption_items(script: Script, scene: Scene, lang: str, platform: Platform, duration: float,
                   line: Optional[Line]) -> tuple[Item, ...]:
-    """Burned-in captions of one scene, as items: one per event (and per highlighted word in karaoke)."""
-    from dataclasses import replace
-
-    from .captions import STYLES
-    from .spoken import sentences
+    """Burned-in captions of one scene, as items made by the caption style (and the `also` line)."""
     subs = script.subtitles
     if not subs.burn or line is None or not line.words:
         return ()
@@ -190,17 +196,9 @@ def caption_items(script: Script, scene: Scene, lang: str, platform: Platform, d
     none = Animation("none", "none", 0.0)
     items = []
     rules = script.template.caption_rules(lang)
-    for ev in STYLES[subs.style](shifted(line.words, VOICE_LEAD), lang, platform.fps, until=duration, rules=rules):
-        text = "\n".join(ev.lines)
-        if subs.style == "karaoke":
-            for k, word in enumerate(ev.words):
-                start = ev.start if k == 0 else word.start
-                end = ev.words[k + 1].start if k + 1 < len(ev.words) else ev.end
-                items.append(Item("caption", main_box, start, max(end, start + 0.01), none, text=text, style=style,
-                                  highlight=k, name="captions"))
-        else:
-            anim = Animation("pop", "none", 0.12) if subs.style == "word" else none
-            items.append(Item("caption", main_box, ev.start, ev.end, anim, text=text, style=style, name="captions"))
+    caption = CAPTIONS[subs.style]
+    for ev in caption.events(shifted(line.words, VOICE_LEAD), lang, platform.fps, until=duration, rules=rules):
+        items += caption.items(ev, main_box, style)
     if also and scene.say and scene.say.get(also):
         small = replace(style, size=style.size * 0.72, min_size=style.min_size * 0.72)
         box = px_box(platform, (x, y + h * 0.64, w, h * 0.36))
@@ -258,7 +256,6 @@ INTRO_SECONDS = 1.6
 
 def intro_scene(script: Script) -> Optional[Scene]:
     """The brand sting on the template's intro layout: the logo popping in large, with the title."""
-    from .model import Element
     template = script.template
     if not template.intro or script.brand.logo is None:
         return None
@@ -273,7 +270,7 @@ def intro_scene(script: Script) -> Optional[Scene]:
 def build(script: Script, lang: str, platform: Platform, lines: Mapping[str, Line] | None = None) -> Timeline:
     """Fix every time: scene starts and lengths, item windows. `lines` maps scene id -> voiceover."""
     lines = lines or {}
-    rtl = lang in RTL_LANGUAGES
+    rtl = language(lang).rtl
     template = script.template
     scenes = list(script.scenes)
     sting = intro_scene(script)

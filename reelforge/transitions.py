@@ -1,7 +1,18 @@
-"""Scene transitions: how the outgoing and incoming frames combine at progress 0→1."""
+"""Scene transitions: how the outgoing and incoming frames combine at progress 0→1.
+
+A transition (`transition: fade`) is found through the `reelforge.transitions` registry: an object
+with `name` and `__call__(a, b, p, rtl) -> frame`, where `a` is the outgoing scene's frame and `b` the
+incoming one (both H×W×3 uint8, not to be modified; either may be returned as is), `p` the progress
+0→1 through the transition window and `rtl` whether the video reads right to left. `Transition`
+builds one from a function. `cut` has no window: the scenes just change.
+"""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Callable
+
 import numpy as np
+from PIL import Image
 
 from .animation import EASINGS
 
@@ -42,7 +53,6 @@ def _wipe(a, b, p, rtl):
 
 def _zoom(a, b, p, rtl):
     """The old scene grows and fades into the new one."""
-    from PIL import Image
     h, w = a.shape[:2]
     z = 1 + 0.25 * EASINGS["ease-in"](p)
     cw, ch = int(w / z), int(h / z)
@@ -51,4 +61,17 @@ def _zoom(a, b, p, rtl):
     return _fade(grown, b, p, rtl)
 
 
-TRANSITIONS = {"cut": _cut, "fade": _fade, "slide": _slide, "wipe": _wipe, "zoom": _zoom}
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    blend: Callable[[np.ndarray, np.ndarray, float, bool], np.ndarray]
+
+    def __call__(self, a: np.ndarray, b: np.ndarray, p: float, rtl: bool) -> np.ndarray:
+        return self.blend(a, b, p, rtl)
+
+
+CUT = Transition("cut", _cut)
+FADE = Transition("fade", _fade)
+SLIDE = Transition("slide", _slide)
+WIPE = Transition("wipe", _wipe)
+ZOOM = Transition("zoom", _zoom)

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from reelforge import registry
+
 REPO = Path(__file__).resolve().parents[1]
 
 VALID = """\
@@ -52,3 +54,30 @@ def project(tmp_path: Path) -> Path:
     Image.new("RGB", (64, 48), (200, 120, 40)).save(tmp_path / "assets" / "pic.png")
     (tmp_path / "ok.yaml").write_text(VALID, encoding="utf-8")
     return tmp_path
+
+
+DEMO_ENTRY_POINTS = {   # group -> name -> object: what the test distribution reelforge-demo declares
+    "reelforge.tts": {"tone": "reelforge_demo.tone:ENGINE"},
+    "reelforge.elements": {"star": "reelforge_demo.star:ELEMENT"},
+    "reelforge.captions": {"ticker": "reelforge_demo.ticker:STYLE"},
+    "reelforge.transitions": {"iris": "reelforge_demo.iris:TRANSITION"},
+    "reelforge.lint": {"no-shouting": "reelforge_demo.shouting:RULE"},
+}
+
+
+@pytest.fixture
+def demo_plugins(tmp_path: Path, monkeypatch):
+    """tests/plugins/reelforge_demo installed for one test: a dist-info on sys.path whose
+    entry_points.txt is built from DEMO_ENTRY_POINTS. Registries rediscover before and after."""
+    site = tmp_path / "site-packages"
+    info = site / "reelforge_demo-0.1.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: reelforge-demo\nVersion: 0.1\n", encoding="utf-8")
+    (info / "entry_points.txt").write_text("".join(
+        f"[{group}]\n" + "".join(f"{name} = {value}\n" for name, value in points.items()) + "\n"
+        for group, points in DEMO_ENTRY_POINTS.items()), encoding="utf-8")
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.syspath_prepend(str(REPO / "tests" / "plugins"))
+    registry.refresh()
+    yield site
+    registry.refresh()

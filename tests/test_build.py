@@ -1,6 +1,7 @@
 """`reelforge build`: incremental keys, shards, failure isolation, Dask, manifest and report page."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -11,9 +12,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from reelforge.build import job_key, plan, shard_of
+from reelforge.build import plan, shard_of
 from reelforge.cli import main
+from reelforge.contentkey import content_key as job_key
 from reelforge.load import load_script
+from reelforge.model import Transition
 
 from .conftest import REPO
 
@@ -102,6 +105,48 @@ def test_keys_change_with_exactly_what_shapes_an_output(repo):
     s = load_script(repo / "scripts" / "a.yaml")
     assert job_key(s, "fr", "reels", True) != job_key(s, "fr", "shorts", True)   # platform profile
     assert job_key(s, "fr", "reels", True) != job_key(s, "fr", "reels", False)   # draft
+
+
+def test_a_new_model_field_changes_the_key(repo):
+    """The key walks the model itself: a field nobody listed anywhere still counts."""
+    s = load_script(repo / "scripts" / "a.yaml")
+    scene = s.scenes[0]
+
+    @dataclasses.dataclass(frozen=True)
+    class GlowingScene(type(scene)):
+        glow: float = 0.0
+
+    def with_glow(glow):
+        first = GlowingScene(**{f.name: getattr(scene, f.name) for f in dataclasses.fields(scene)}, glow=glow)
+        return dataclasses.replace(s, scenes=(first, *s.scenes[1:]))
+    assert job_key(with_glow(0.0), "fr", "reels", True) != job_key(with_glow(1.0), "fr", "reels", True)
+    moved = dataclasses.replace(scene, transition=dataclasses.replace(scene.transition or Transition(), duration=0.9))
+    assert job_key(dataclasses.replace(s, scenes=(moved, *s.scenes[1:])), "ar", "reels", True) != job_key(s, "ar", "reels", True)
+    assert job_key(dataclasses.replace(s, vars={"x": "y"}), "ar", "reels", True) == job_key(s, "ar", "reels", True)
+
+
+def test_render_and_build_write_one_manifest_schema(repo):
+    result = CliRunner().invoke(main, ["build", "scripts/a.yaml", "--draft", "-o", "out"])
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(main, ["render", "scripts/a.yaml", "-l", "fr", "--draft", "-o", "out"])
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((repo / "out" / "alpha" / "manifest.json").read_text())
+    built, rendered = manifest["outputs"]          # ar from the build, kept; fr from the render
+    assert (built["lang"], rendered["lang"]) == ("ar", "fr")
+    assert set(built) - {"check"} == set(rendered) and built["check"]["ok"]
+    assert rendered["files"] == ["fr/reels.mp4", "fr/reels.jpg", "fr/reels.srt", "fr/reels.vtt"]
+    # the render's key is the build's: the next build has nothing to do
+    assert rendered["key"] == (repo / "out" / ".reelforge" / "alpha" / "fr" / "reels.key").read_text().strip()
+    result, s = build()
+    assert "alpha/fr/reels" not in s["rendered"] and "beta/fr/reels" in s["rendered"]
+    top = {o["name"]: o for o in json.loads((repo / "out" / "manifest.json").read_text())["outputs"]}
+    assert set(top["alpha/ar/reels"]) == set(built) and top["alpha/ar/reels"]["files"][0] == "alpha/ar/reels.mp4"
+    for entry in (built, rendered):
+        scenes = entry["scenes"]
+        assert [sc["id"] for sc in scenes] == ["one", "two"]
+        assert scenes[0]["start"] == 0 and scenes[0]["end"] == scenes[1]["start"] > 0
+        assert scenes[1]["end"] - scenes[1]["start"] == pytest.approx(2.0)    # `duration: 2`
+        assert scenes[-1]["end"] == pytest.approx(entry["duration"], abs=1e-3)
 
 
 def test_shards_cover_every_output_exactly_once(repo):

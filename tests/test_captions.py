@@ -17,8 +17,9 @@ from reelforge.compose import Compositor
 from reelforge.ffmpeg import ffmpeg_exe
 from reelforge.load import load_script
 from reelforge.platforms import registry
-from reelforge.render import render_one
-from reelforge.timeline import Word, build
+from reelforge.pipeline import render_one
+from reelforge.timeline import build
+from reelforge.tts import Word
 
 FPS = 30
 FR_WORDS = ["Inscris-toi", "au", "Pass", "Jeunes", "avant", "le", "30/06/2025", "de", "la", "culture", "et", "du",

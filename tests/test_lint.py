@@ -3,11 +3,18 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from pathlib import Path
+from types import SimpleNamespace
 
+import pytest
 from click.testing import CliRunner
 
+from reelforge import registry
 from reelforge.cli import main
+from reelforge.config.yamlfile import read
+from reelforge.errors import Problem
+from reelforge.lint import config, settings_problems
 
 from .conftest import VALID
 
@@ -91,3 +98,81 @@ def test_brand_sheet(project, tmp_path):
         colours = {px.getpixel((x, y)) for x in range(0, 1800, 9) for y in range(0, 600, 9)}
     assert (0x0B, 0x5D, 0x5E) in colours            # the primary swatch is on the board
     assert bad.exit_code == 2 and "unknown brand" in bad.output
+
+
+def test_problem_line_format():
+    assert str(Problem("a.yaml", 12, 1, "scenes[0] (hook)", "needs 3:1", "contrast")) == \
+        "a.yaml:12:1: scenes[0] (hook): contrast: needs 3:1"
+    assert str(Problem("a.yaml", 12, 3, "lint.x", "unknown")) == "a.yaml:12:3: lint.x: unknown"
+
+
+PLUGIN = """\
+from reelforge.errors import Problem
+
+
+class TooManyScenes:
+    name = "too-many-scenes"
+    settings = {"max_scenes": 5}
+
+    def check(self, ctx):
+        most = ctx.settings["max_scenes"]
+        if len(ctx.script.scenes) > most:
+            yield Problem(ctx.file, 1, 1, "scenes", f"{len(ctx.script.scenes)} scenes; at most {most:g}")
+
+
+RULE = TooManyScenes()
+"""
+
+
+@pytest.fixture
+def plugin(tmp_path, monkeypatch):
+    """A third-party rule, installed under the `reelforge.lint` entry point group at run time."""
+    site = tmp_path / "site"
+    (site / "reelforge_scene_count-1.0.dist-info").mkdir(parents=True)
+    (site / "reelforge_scene_count-1.0.dist-info" / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: reelforge-scene-count\nVersion: 1.0\n")
+    (site / "reelforge_scene_count-1.0.dist-info" / "entry_points.txt").write_text(
+        "[reelforge.lint]\ntoo-many-scenes = reelforge_scene_count:RULE\n")
+    (site / "reelforge_scene_count.py").write_text(PLUGIN)
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.delitem(sys.modules, "reelforge_scene_count", raising=False)
+    registry.refresh()
+    yield
+    registry.refresh()
+
+
+def test_a_third_party_rule_runs_like_a_built_in(project, plugin):
+    assert registry.LINT.origin("too-many-scenes") == "reelforge-scene-count 1.0"
+    b = project / "brand" / "demo" / "brand.yaml"
+    b.write_text(b.read_text() + "  max_scenes: 2\n")                # its setting is known to the brand kit
+    result = lint(project, VALID.replace("platforms: [reels, youtube]", "platforms: [reels]"))
+    assert result.exit_code == 1, result.output
+    assert "bad.yaml:1:1: scenes: too-many-scenes: 3 scenes; at most 2\n" in result.output
+
+
+def test_settings_problems_are_located(tmp_path, monkeypatch):
+    (tmp_path / "brand.yaml").write_text(
+        "reelforge-brand: 1\n"
+        "lint:\n"
+        "  contrast_bodyy: 4.5\n"
+        "  rhythm_share: fast\n"
+        "  large_text: 30\n"
+        "  off:\n"
+        "    contrastt: \"we check it by hand\"\n"
+        "    end-card: \"\"\n")
+    monkeypatch.chdir(tmp_path)
+    brand = SimpleNamespace(lint=read(tmp_path / "brand.yaml")["lint"], path=tmp_path)
+    assert [str(p) for p in settings_problems(brand)] == [
+        "brand.yaml:3:3: lint.contrast_bodyy: unknown lint setting 'contrast_bodyy'; did you mean 'contrast_body'?",
+        "brand.yaml:4:17: lint.rhythm_share: expected a number, got text 'fast'",
+        "brand.yaml:5:15: lint.large_text: 30 is out of range: must be between 0 and 21",
+        "brand.yaml:7:5: lint.off.contrastt: unknown rule 'contrastt'; did you mean 'contrast'?",
+        "brand.yaml:8:15: lint.off.end-card: say why the rule is off: `rule: the reason`",
+    ]
+
+
+def test_config_takes_a_plain_mapping_or_the_yaml_one(tmp_path):
+    (tmp_path / "brand.yaml").write_text("lint:\n  min_text_size: 4\n  off: {end-card: \"stories\"}\n")
+    for lint_settings in (read(tmp_path / "brand.yaml")["lint"], {"min_text_size": 4, "off": {"end-card": "stories"}}):
+        settings, off = config(SimpleNamespace(brand=SimpleNamespace(lint=lint_settings)))
+        assert settings["min_text_size"] == 4 and settings["contrast_body"] == 4.5 and off == {"end-card": "stories"}

@@ -16,7 +16,7 @@ from reelforge.compose import Compositor
 from reelforge.encode import probe
 from reelforge.load import load_script
 from reelforge.platforms import registry
-from reelforge.render import render_one
+from reelforge.pipeline import render_one
 from reelforge.timeline import build
 
 from .conftest import VALID
@@ -124,7 +124,7 @@ def test_a_failed_render_leaves_no_file_and_keeps_the_earlier_one(project):
                 if k == 20:
                     raise RuntimeError("interrupted")
                 yield f
-    import reelforge.render as render_mod
+    import reelforge.pipeline as render_mod
     original = render_mod.Compositor
     render_mod.Compositor = Boom
     try:

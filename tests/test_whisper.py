@@ -16,6 +16,10 @@ from reelforge.align import ModelMissing, align, load_model, normalise, transcri
 from reelforge.cli import main
 from reelforge.encode import probe
 from reelforge.ffmpeg import ffmpeg_exe
+from reelforge.load import load_script
+from reelforge.speech import SpeechCache, voice_lines
+
+from .conftest import VALID
 
 whisper = pytest.importorskip("whisper")
 torch = pytest.importorskip("torch")
@@ -124,8 +128,6 @@ def test_subtitle_command_aligns_a_known_script_and_burns(tiny_checkpoint, tmp_p
 
 
 def test_recorded_voice_is_timed_by_whisper_and_reports_deviation(project, tiny_checkpoint, monkeypatch, tmp_path):
-    from reelforge.load import load_script
-    from reelforge.speech import SpeechCache, voice_lines
     monkeypatch.setenv("REELFORGE_CACHE", str(tmp_path / "cache"))
     rec = project / "recordings"
     rec.mkdir()
@@ -134,7 +136,6 @@ def test_recorded_voice_is_timed_by_whisper_and_reports_deviation(project, tiny_
                         "sine=frequency=200:duration=2", str(rec / f"{sid}.fr.wav")], check=True)
     (project / "voices" / "fr-studio.yaml").write_text(
         "reelforge-voice: 1\nengine: recorded\nlanguage: fr\noptions: {folder: ../recordings}\n")
-    from .conftest import VALID
     (project / "r.yaml").write_text(VALID.replace("fr: fr-offline}", "fr: fr-studio}"), encoding="utf-8")
     lines = voice_lines(load_script(project / "r.yaml"), "fr", SpeechCache(), whisper_model=str(tiny_checkpoint))
     hook = lines["hook"]

@@ -1,15 +1,42 @@
-"""Speech engines: a small registry. Each engine turns one sentence into audio plus word timings.
+"""Speech engines: the plugins of the `reelforge.tts` registry (`reelforge.registry.TTS`), and the
+timed speech they produce.
 
-An engine is an object with `name`, `version()` and `synthesize(text, voice) -> Audio`. Built-ins
-are registered below; third-party engines register under the `reelforge.tts` entry-point group.
+An engine is one object (a module's `ENGINE`) declared under the `reelforge.tts` entry-point group:
+
+    name: str
+    options: Schema                          # its `options:` in a voice profile, checked with positions
+    version() -> str                         # part of the speech cache key: change it when output changes
+
+and one of
+
+    synthesize(text, voice) -> Audio         # one sentence; speech.py splits the `say` text into
+                                             # sentences, joins them with pauses, and caches each
+    scene_audio(voice, scene, lang) -> (path, words | None)
+                                             # a whole scene's take from a file (recorded voices);
+                                             # words (text, start, end), or None to estimate them
+
+and optionally
+
+    offline: bool = False                    # speaks without the network: `reelforge lint` uses it
+    problems(voice, script, lang) -> list[Problem]
+                                             # checks that need files, run after loading (every one)
+
+`synthesize` and `scene_audio` raise `SpeechError`; the caller adds the script, line and scene.
+`voice.options` holds the declared options with defaults filled in; a declared `sentence_pause`
+sets the silence between sentences. A whole engine in one file: tests/plugins/reelforge_demo/tone.py,
+declared by one line in its package's pyproject.toml:
+
+    [project.entry-points."reelforge.tts"]
+    tone = "reelforge_demo.tone:ENGINE"
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from importlib.metadata import entry_points
+from typing import Optional
 
 import numpy as np
+
+from ..language import ends_sentence
 
 
 @dataclass(frozen=True)
@@ -24,11 +51,26 @@ class Audio:
         return len(self.samples) / self.rate
 
 
+@dataclass(frozen=True)
+class Word:
+    text: str
+    start: float        # seconds from the start of its line
+    end: float
+
+
+@dataclass(frozen=True)
+class Line:
+    """A scene's voiceover in one language: the audio file, its length, and when each word is said."""
+    duration: float
+    words: tuple[Word, ...] = ()
+    audio: Optional[str] = None     # path of a WAV file, or None for silence
+    timed: str = "estimate"         # engine | whisper | estimate
+    sentences: tuple[tuple[str, float, float], ...] = ()
+    wer: Optional[float] = None     # recorded/online voices aligned by whisper: deviation from the script
+
+
 class SpeechError(Exception):
     """A line could not be spoken; the caller adds the scene to the message."""
-
-
-SENTENCE_END = re.compile(r"[.!?؟…]+[\"'»”)]*$")
 
 
 def pauses(samples: np.ndarray, rate: int, min_pause: float = 0.15, window: float = 0.02) -> list[tuple[float, float]]:
@@ -64,7 +106,7 @@ def estimate_words(text: str, samples: np.ndarray, rate: int) -> tuple[tuple[str
     sentences, cur = [], []
     for w in words:
         cur.append(w)
-        if SENTENCE_END.search(w):
+        if ends_sentence(w):
             sentences.append(cur)
             cur = []
     if cur:
@@ -86,11 +128,3 @@ def estimate_words(text: str, samples: np.ndarray, rate: int) -> tuple[tuple[str
             out.append((w, t, t + d))
             t += d
     return tuple(out)
-
-
-def engines() -> dict:
-    from . import espeak_engine, gtts_engine
-    found = {"espeak": espeak_engine.ENGINE, "gtts": gtts_engine.ENGINE}
-    for ep in entry_points(group="reelforge.tts"):
-        found.setdefault(ep.name, ep.load())
-    return found

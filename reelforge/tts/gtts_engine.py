@@ -4,8 +4,13 @@ from __future__ import annotations
 import io
 import tempfile
 import time
+from importlib.metadata import version
 from pathlib import Path
 
+from gtts import gTTS, gTTSError
+
+from ..audio import decode
+from ..config.options import Bool, Number, Schema, Str
 from . import Audio, SpeechError, estimate_words
 
 BACKOFF = (1.0, 3.0, 8.0)
@@ -13,21 +18,29 @@ BACKOFF = (1.0, 3.0, 8.0)
 
 class GttsEngine:
     name = "gtts"
+    options = Schema({
+        "tld": Str("com", help="Google domain, e.g. fr for a French-from-France accent"),
+        "slow": Bool(False),
+        "timeout": Number(1, 120, 15, help="seconds to wait for an answer"),
+        "retries": Number(0, 10, 3, integer=True, help="tries again on HTTP 429 and 5xx"),
+        "backoff_scale": Number(0, 10, 1.0, help="multiplies the waits between retries (1, 3, 8 s)"),
+        "sentence_pause": Number(0, 5, 0.35, help="seconds of silence between sentences"),
+    })
+
+    offline = False
 
     def version(self) -> str:
-        from importlib.metadata import version
         return f"gtts {version('gTTS')}"
 
     def synthesize(self, text: str, voice) -> Audio:
-        from gtts import gTTS, gTTSError
         opts = voice.options
-        retries = int(opts.get("retries", 3))
+        retries = opts["retries"]
         lang = {"zgh": "ar"}.get(voice.language, voice.language)
         for attempt in range(retries + 1):
             buf = io.BytesIO()
             try:
-                gTTS(text, lang=lang, tld=str(opts.get("tld", "com")), slow=bool(opts.get("slow", False)),
-                     timeout=float(opts.get("timeout", 15))).write_to_fp(buf)
+                gTTS(text, lang=lang, tld=opts["tld"], slow=opts["slow"],
+                     timeout=opts["timeout"]).write_to_fp(buf)
                 break
             except gTTSError as exc:
                 status = getattr(getattr(exc, "rsp", None), "status_code", None)
@@ -35,7 +48,7 @@ class GttsEngine:
                     raise SpeechError(f"gTTS cannot reach the network ({exc.msg or 'no connection'}); "
                                       f"use the offline voice ({voice.language}-offline) or try again online") from None
                 if (status == 429 or status >= 500) and attempt < retries:
-                    time.sleep(BACKOFF[min(attempt, len(BACKOFF) - 1)] * float(opts.get("backoff_scale", 1.0)))
+                    time.sleep(BACKOFF[min(attempt, len(BACKOFF) - 1)] * opts["backoff_scale"])
                     continue
                 raise SpeechError(f"gTTS answered HTTP {status}"
                                   + (" (too many requests)" if status == 429 else "")
@@ -45,7 +58,6 @@ class GttsEngine:
         data = buf.getvalue()
         if not data:
             raise SpeechError("gTTS returned no audio; try again or use the offline voice")
-        from ..audio import decode
         with tempfile.TemporaryDirectory() as tmp:
             mp3 = Path(tmp) / "line.mp3"
             mp3.write_bytes(data)

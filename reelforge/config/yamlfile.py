@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import Problem, ReelforgeError, display
+from ..errors import Problem, ReelforgeError, display
 
 Pos = tuple[int, int]
 

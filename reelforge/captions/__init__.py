@@ -1,8 +1,21 @@
-"""Captions from timed words: segmentation rules, burned-in styles, SRT/WebVTT sidecars.
+"""Captions from timed words: segmentation and timing shared by every style, and SRT/WebVTT sidecars.
 
 Rules (Netflix timed-text defaults; a template's `captions:` overrides them, per language): at most 42
 characters a line and 2 lines for block captions, events between 5/6 s and 7 s, at least 2 frames apart,
 sentences never merged, and no line or event ends on an article or preposition. Social styles show a few words at a time.
+
+A caption style (`subtitles: {style: ...}`) is one file, found through the `reelforge.captions` registry:
+an object with
+
+    name: str
+    events(words, lang, fps, until=None, rules=DEFAULT) -> list[Event]
+        the spoken words (`.text`, `.start`, `.end`, seconds into the scene) cut into timed events;
+        `until` is the scene's end, `rules` the template's CaptionRules for `lang`
+    items(event, box, style) -> list[timeline.Item]
+        how one event is burned in: items of kind "caption" (drawn as text) in the pixel `box` of the
+        caption band, in the brand's caption TextStyle
+
+Built-ins: block.py, karaoke.py, word.py. Sidecar files always use block events.
 """
 from __future__ import annotations
 
@@ -10,21 +23,12 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from .model import CaptionRules
-
-Word = object   # reelforge.timeline.Word: text, start, end (kept loose: captions sit below the timeline)
+from ..language import SENTENCE_END, is_arabic, language
+from ..model import CaptionRules
+from ..tts import Word
 
 DEFAULT = CaptionRules()
 RLM = "\u200f"
-WEAK = {   # words a line must not end on: they lean on the next word
-    "fr": {"de", "du", "des", "la", "le", "les", "l'", "un", "une", "au", "aux", "à", "en", "et", "ou", "pour",
-           "par", "sur", "dans", "avec", "sans", "ce", "cet", "cette", "ces", "son", "sa", "ses", "mon", "ma",
-           "mes", "ton", "ta", "tes", "notre", "votre", "leur", "leurs", "que", "qui", "d'", "chez", "entre"},
-    "ar": {"في", "من", "على", "إلى", "الى", "عن", "مع", "و", "أو", "ثم", "بين", "حتى", "منذ", "عند", "لدى", "نحو",
-           "هذا", "هذه", "ذلك", "تلك", "الذي", "التي", "أن", "إن", "قبل", "بعد"},
-    "en": {"the", "a", "an", "of", "to", "in", "on", "at", "for", "and", "or", "with", "by", "from"},
-}
-SENTENCE_END = re.compile(r"[.!?؟…]+[\"'»”)]*$")
 
 
 @dataclass(frozen=True)
@@ -41,7 +45,7 @@ class Event:
 
 def weak(word: str, lang: str) -> bool:
     w = re.sub(r"^[«\"'“(]+|[.,;:!?؟،…»\"'”)]+$", "", word).lower()
-    return w in WEAK.get(lang, set()) or (lang == "fr" and re.fullmatch(r"[ldjmnstc]'", w) is not None)
+    return w in language(lang).weak or (lang == "fr" and re.fullmatch(r"[ldjmnstc]'", w) is not None)
 
 
 def sentences_of(words: Sequence[Word]) -> list[list[Word]]:
@@ -124,31 +128,16 @@ def block_events(words: Sequence[Word], lang: str, fps: int, until: float | None
     return timed(groups, fps, lambda g: break_lines(g, lang, rules), until, rules)
 
 
-def karaoke_events(words: Sequence[Word], lang: str, fps: int, until: float | None = None,
-                   rules: CaptionRules = DEFAULT) -> list[Event]:
-    groups = [g for s in sentences_of(words)
-              for g in chunk(s, lang, rules.karaoke_chars, rules.max_event, rules.karaoke_words)]
-    return timed(groups, fps, None, until, rules)
-
-
-def word_events(words: Sequence[Word], lang: str, fps: int, until: float | None = None,
-                rules: CaptionRules = DEFAULT) -> list[Event]:
-    return timed([[w] for w in words], fps, None, until, rules)
-
-
-STYLES = {"block": block_events, "karaoke": karaoke_events, "word": word_events}
-
-
 # -- sidecars -----------------------------------------------------------------------------
 
 def rtl_line(line: str) -> str:
     """Arabic lines start with RLM, and end with one when their last character is neutral or Latin,
     so players put punctuation, digits and Latin words on the correct side."""
-    if not any("\u0600" <= c <= "\u06ff" for c in line):
+    if not any(is_arabic(c) for c in line):
         return line
     out = RLM + line
     last = line.rstrip()[-1:] if line.strip() else ""
-    if last and not ("\u0600" <= last <= "\u06ff" and last.isalpha()):
+    if last and not (is_arabic(last) and last.isalpha()):
         out += RLM
     return out
 

@@ -1,0 +1,211 @@
+"""The script (`reelforge: 1`): one video in several languages and formats. Declared here; read in
+order by `reelforge.load` (languages and vars first, then brand and template, then the scenes)."""
+from __future__ import annotations
+
+import re
+
+from ..errors import did_you_mean
+from ..model import LANGUAGES, Element, frozen_map
+from ..platforms import registry as platforms
+from ..registry import CAPTIONS, ELEMENTS, PluginError
+from .checks import image_problem
+from .options import (INVALID, Bool, Box, Choice, Duration, File, ListOf, MapOf, Number, Option, Schema, Str, Text, join, ID_RE, valid)
+from .parts import AnimationOption, BackgroundOption, TransitionOption
+from .yamlfile import YList, YMap, type_name
+
+SCRIPT_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+VAR_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+SIDECARS = ("srt", "vtt")
+SLOT_CONTENT = ("text", "subtext", "bullets", "image")
+SLOT_KIND = {"text": "text", "subtext": "text", "bullets": "bullets", "image": "image"}
+
+
+class Languages(Option):
+    """`languages: [ar, fr]`: one video per language; later texts must have each of them."""
+
+    def check(self, value, pos, where, ctx):
+        if not isinstance(value, YList):
+            ctx.error(pos, where, f"expected a list, got {type_name(value)}")
+            return INVALID
+        out = []
+        for i, code in enumerate(value):
+            w = f"{where}[{i}]"
+            if not isinstance(code, str) or code not in LANGUAGES:
+                hint = did_you_mean(code, LANGUAGES)
+                supported = "supported: " + ", ".join(f"{k} = {v}" for k, v in LANGUAGES.items())
+                ctx.error(value.pos(i), w, f"unknown language '{code}'; "
+                          + (supported if hint.startswith("known") else f"{hint} ({supported})"))
+            elif code in out:
+                ctx.error(value.pos(i), w, f"language '{code}' is listed twice")
+            else:
+                out.append(code)
+        if not value:
+            ctx.error(pos, where, "list at least one language")
+        ctx.languages = tuple(out)
+        return tuple(out)
+
+    def json(self):
+        return {"type": "array", "items": {"enum": list(LANGUAGES)}, "minItems": 1, "uniqueItems": True}
+
+
+class Platforms(ListOf):
+    def __init__(self):
+        super().__init__(Choice(platforms(), what="platform"), help="`reelforge platforms` lists them")
+
+    def check(self, value, pos, where, ctx):
+        out = super().check(value, pos, where, ctx)
+        if out is not INVALID and not value:
+            ctx.error(pos, where, "list at least one platform (see `reelforge platforms`)")
+        return INVALID if out is INVALID else tuple(dict.fromkeys(out))
+
+
+class Vars(Option):
+    """`vars: {name: text}`: `{name}` in any later text is replaced by the text."""
+
+    def check(self, value, pos, where, ctx):
+        if not isinstance(value, YMap):
+            ctx.error(pos, where, f"expected a mapping (key: value), got {type_name(value)}")
+            return INVALID
+        out = {}
+        for k, v in value.items():
+            if not isinstance(k, str) or not VAR_NAME.match(k):
+                ctx.error(value.key_pos[k], join(where, k), "a variable name uses letters, digits, _ and -")
+            elif v is None or isinstance(v, (bool, YMap, YList)):
+                ctx.error(value.pos(k), join(where, k), f"expected text, got {type_name(v)}")
+            else:
+                out[k] = str(v)
+        ctx.variables = out
+        return frozen_map(out)
+
+    def default_for(self, values):
+        return frozen_map({})
+
+    def json(self):
+        return {"type": "object", "propertyNames": {"pattern": VAR_NAME.pattern},
+                "additionalProperties": {"type": ["string", "number"]}}
+
+
+class Also(Option):
+    """`also: {ar: fr}`: a second, translated subtitle line under the first language's."""
+
+    def check(self, value, pos, where, ctx):
+        if not isinstance(value, YMap):
+            ctx.error(pos, where, f"expected a mapping (key: value), got {type_name(value)}")
+            return INVALID
+        out = {}
+        for k, v in value.items():
+            if k not in ctx.languages or v not in ctx.languages or k == v:
+                ctx.error(value.pos(k), join(where, k), f"'{k}: {v}' must pair two different languages of the "
+                                                        f"script ({', '.join(ctx.languages)})")
+            else:
+                out[k] = v
+        return frozen_map(out)
+
+    def json(self):
+        return {"type": "object", "additionalProperties": {"enum": list(LANGUAGES)}}
+
+
+SUBTITLES = Schema({
+    "burn": Bool(True, help="draw captions into the video"),
+    "style": Choice(CAPTIONS, "karaoke", help="burned-in caption style"),
+    "sidecar": ListOf(Choice(SIDECARS, what="subtitle format"), SIDECARS, help="subtitle files written beside"),
+    "also": Also(frozen_map({}), help="{ar: fr}: the French sentence under the Arabic caption"),
+}, None)
+
+MUSIC = Schema({
+    "file": File(help="looped, faded, ducked under the voice"),
+    "volume_db": Number(-60, 0, -20.0),
+    "duck_db": Number(-60, 0, -10.0, help="how much lower the music goes under the voice"),
+}, None)
+
+
+class ElementOption(Option):
+    """A free element: the common keys, plus the options its kind (`type:`) declares."""
+
+    COMMON = {
+        "type": Choice(ELEMENTS, what="element type", help="text, image, video, shape, logo, or a plugin's"),
+        "box": Box(),
+        "start": Number(0, None, 0.0, help="seconds into the scene"),
+        "end": Number(0, None, None, help="seconds into the scene (default: its end)"),
+        "animate": AnimationOption(),
+    }
+
+    def check(self, value, pos, where, ctx):
+        if not isinstance(value, YMap):
+            ctx.error(pos, where, f"expected a mapping (key: value), got {type_name(value)}")
+            return INVALID
+        kind_name = self.COMMON["type"].read(value["type"], value.pos("type"), join(where, "type"), ctx) \
+            if value.get("type") is not None else INVALID
+        if value.get("type") is None:
+            ctx.error(value.at, where, "missing required key 'type'")
+        kind = None
+        if kind_name is not INVALID:
+            try:
+                kind = ELEMENTS[kind_name]
+            except PluginError as exc:
+                ctx.error(value.pos("type"), join(where, "type"), str(exc))
+        own = getattr(kind, "options", None) or Schema({})
+        v = Schema({**self.COMMON, **own.fields}).read(value, pos, where, ctx)
+        if valid({k: v[k] for k in ("start", "end")}) and v["end"] is not None and v["end"] <= v["start"]:
+            ctx.error(value.pos("end"), join(where, "end"), f"end ({v['end']:g} s) must come after start ({v['start']:g} s)")
+            return INVALID
+        if kind is None or not valid(v):
+            return INVALID
+        return Element(type=kind_name, box=v["box"], start=v["start"], end=v["end"], animate=v["animate"],
+                       options=frozen_map({k: v[k] for k in own.fields}), line=value.at[0])
+
+    def json(self):
+        kinds = []
+        for name in ELEMENTS:
+            try:
+                own = getattr(ELEMENTS[name], "options", None) or Schema({})
+            except PluginError:
+                continue
+            s = Schema({**self.COMMON, **own.fields}).json()
+            s["properties"]["type"] = {"const": name}
+            s["required"] = sorted(set(s.get("required", [])) | {"type", "box"})
+            kinds.append(s)
+        return {"oneOf": kinds}
+
+
+SCENE = Schema({
+    "id": Str(None, pattern=ID_RE, hint="; use letters, digits, - and _", help="unique within the script"),
+    "layout": Choice(lambda ctx: ctx.layouts, what="layout", among=lambda ctx: f" in template '{ctx.template}'",
+                     help="a layout of the template"),
+    "say": Text(None, languages=lambda ctx: ctx.voiced, help="the voiceover; drives the scene's length"),
+    "text": Text(None, help="fills the layout's `text` slot"),
+    "subtext": Text(None, help="fills the layout's `subtext` slot"),
+    "bullets": ListOf(Text(), None, help="fills a `bullets` slot"),
+    "image": File(None, check=image_problem, help="fills an `image` slot"),
+    "background": BackgroundOption(),
+    "duration": Duration(0.5, 600, None, help="`auto` (voice + padding) or seconds"),
+    "transition": TransitionOption(None, help="into the next scene"),
+    "elements": ListOf(ElementOption(), ()),
+})
+
+SCRIPT = Schema({
+    "id": Str(None, pattern=SCRIPT_ID, hint="; use lower-case letters, digits and dashes (it names the output folder)",
+              help="names the output folder; default: the file's stem"),
+    "languages": Languages(help="one video per language"),
+    "platforms": Platforms(),
+    "vars": Vars(None, help="{name} in any text is replaced"),
+    "digits": Choice(("western", "arabic-indic"), "western", help="digits shown in Arabic text"),
+    "brand": Str(help="brand/<name>/brand.yaml, or a path"),
+    "template": Str("explainer", help="templates/<name>.yaml, or a path"),
+    "title": Text(None),
+    "voice": MapOf(Option(), None, help="{lang: profile name, or an inline profile}"),
+    "subtitles": SUBTITLES,
+    "music": MUSIC,
+    "scenes": ListOf(SCENE),
+}, extra=("reelforge",))
+
+VOICE_REF = {"anyOf": [{"type": "string"}, {"type": "object"}]}
+
+
+def script_json() -> dict:
+    out = SCRIPT.json()
+    out["properties"]["voice"] = {"type": "object", "propertyNames": {"enum": list(LANGUAGES)},
+                                  "additionalProperties": VOICE_REF}
+    return out
+
+

@@ -1,0 +1,111 @@
+"""Extension points. Each is a registry of named plugins: the built-ins, plus whatever installed
+packages declare under the Python entry point group of the same name.
+
+Built-ins use exactly the same mechanism as third-party plugins: each is an entry point
+(`name = "module:attribute"`) loaded on first use, so a plugin is one file and one line in its
+package's `pyproject.toml`:
+
+    [project.entry-points."reelforge.tts"]
+    piper = "reelforge_piper:ENGINE"
+
+| group                   | a plugin is                                  | built-ins                          |
+| ----------------------- | -------------------------------------------- | ---------------------------------- |
+| `reelforge.tts`         | a speech engine (`tts/__init__.py`)          | espeak, gtts, recorded             |
+| `reelforge.elements`    | an element kind (`elements/__init__.py`)     | text, image, video, shape, logo    |
+| `reelforge.captions`    | a caption style (`captions/__init__.py`)     | block, karaoke, word               |
+| `reelforge.transitions` | a scene transition (`transitions.py`)        | cut, fade, slide, wipe, zoom       |
+| `reelforge.animations`  | an enter/exit animation (`animation.py`)     | none, fade, slide-*, pop, words    |
+| `reelforge.lint`        | a brand/accessibility rule (`lint/`)         | contrast, safe-area, ...           |
+
+A plugin that declares `options` (a `reelforge.config.options.Schema`) gets its YAML options
+validated with `file:line:col` positions and described in `reelforge schema`, like a built-in.
+"""
+from __future__ import annotations
+
+from importlib.metadata import EntryPoint, entry_points
+from typing import Iterator, Mapping
+
+
+class PluginError(Exception):
+    """A plugin that is declared but cannot be loaded."""
+
+
+class Registry(Mapping):
+    """name -> plugin object, built-ins first; loaded lazily and once."""
+
+    def __init__(self, group: str, builtins: Mapping[str, str]):
+        self.group = group
+        self._builtins = dict(builtins)
+        self._points: dict[str, EntryPoint] | None = None
+        self._loaded: dict[str, object] = {}
+
+    def _entry_points(self) -> dict[str, EntryPoint]:
+        if self._points is None:
+            points = {name: EntryPoint(name, value, self.group) for name, value in self._builtins.items()}
+            for ep in entry_points(group=self.group):
+                points.setdefault(ep.name, ep)       # a plugin never replaces a built-in
+            self._points = points
+        return self._points
+
+    def __getitem__(self, name: str):
+        if name not in self._loaded:
+            ep = self._entry_points()[name]          # KeyError for unknown names, as a Mapping should
+            try:
+                self._loaded[name] = ep.load()
+            except Exception as exc:                 # a broken plugin names itself, never a traceback
+                raise PluginError(f"the {self.group} plugin '{name}' ({ep.value}) cannot be loaded: "
+                                  f"{type(exc).__name__}: {exc}") from exc
+        return self._loaded[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entry_points())
+
+    def __len__(self) -> int:
+        return len(self._entry_points())
+
+    def builtin(self, name: str) -> bool:
+        return name in self._builtins
+
+    def origin(self, name: str) -> str:
+        """Where a plugin comes from: 'built-in' or the distribution that declares it."""
+        if self.builtin(name):
+            return "built-in"
+        dist = getattr(self._entry_points()[name], "dist", None)
+        return f"{dist.name} {dist.version}" if dist is not None else self._entry_points()[name].value
+
+    def refresh(self) -> None:
+        """Forget what was discovered (tests install plugins at run time)."""
+        self._points = None
+        self._loaded.clear()
+
+
+TTS = Registry("reelforge.tts", {
+    "espeak": "reelforge.tts.espeak_engine:ENGINE",
+    "gtts": "reelforge.tts.gtts_engine:ENGINE",
+    "recorded": "reelforge.tts.recorded:ENGINE",
+})
+ELEMENTS = Registry("reelforge.elements", {
+    name: f"reelforge.elements.{name}:ELEMENT" for name in ("text", "image", "video", "shape", "logo")
+})
+CAPTIONS = Registry("reelforge.captions", {
+    name: f"reelforge.captions.{name}:STYLE" for name in ("block", "karaoke", "word")
+})
+TRANSITIONS = Registry("reelforge.transitions", {
+    name: f"reelforge.transitions:{name.upper()}" for name in ("cut", "fade", "slide", "wipe", "zoom")
+})
+ANIMATIONS = Registry("reelforge.animations", {
+    name: f"reelforge.animation:{name.upper().replace('-', '_')}"
+    for name in ("none", "fade", "slide-start", "slide-end", "slide-up", "slide-down", "pop", "words")
+})
+LINT = Registry("reelforge.lint", {
+    name: f"reelforge.lint.{name.replace('-', '_')}:RULE"
+    for name in ("contrast", "safe-area", "reading-speed", "line-length", "rhythm", "off-palette", "logo-clear-space",
+                 "text-size", "end-card", "duration")
+})
+
+ALL = (TTS, ELEMENTS, TRANSITIONS, LINT, CAPTIONS, ANIMATIONS)
+
+
+def refresh() -> None:
+    for registry in ALL:
+        registry.refresh()
