@@ -48,6 +48,10 @@ class Group(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
+        except PluginError as exc:      # a third-party plugin that cannot load: one line, not a traceback
+            if ctx.meta.get("debug"):
+                raise
+            raise click.ClickException(str(exc)) from exc
         except Exception as exc:  # the boundary: report, don't dump
             if ctx.meta.get("debug"):
                 raise

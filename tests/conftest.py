@@ -1,13 +1,16 @@
 """Shared fixtures: a throwaway project folder holding copies of the shipped kits, and a valid script."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from PIL import Image
 
 from reelforge import registry
+from reelforge.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -81,3 +84,13 @@ def demo_plugins(tmp_path: Path, monkeypatch):
     registry.refresh()
     yield site
     registry.refresh()
+
+
+def run(*args, cwd: Path):
+    """`reelforge ARGS...` run in folder `cwd`, as a user would, through Click's test runner."""
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return CliRunner().invoke(main, list(args))
+    finally:
+        os.chdir(old)

@@ -3,30 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
 
 from reelforge import registry
-from reelforge.cli import main
 from reelforge.errors import ReelforgeError
 from reelforge.load import load_script
 from reelforge.speech import SpeechCache, voice_lines
 from reelforge.spoken import sentences
 
-from .conftest import VALID
-
-
-def run(*args, cwd: Path):
-    old = os.getcwd()
-    os.chdir(cwd)
-    try:
-        return CliRunner().invoke(main, list(args))
-    finally:
-        os.chdir(old)
+from .conftest import VALID, run
 
 
 # -- a speech engine: reelforge_demo/tone.py ------------------------------------------------

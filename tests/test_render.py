@@ -2,16 +2,12 @@
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
 from PIL import Image
 
 from reelforge.animation import pose
-from reelforge.cli import main
 from reelforge.compose import Compositor
 from reelforge.encode import probe
 from reelforge.load import load_script
@@ -19,18 +15,9 @@ from reelforge.platforms import registry
 from reelforge.pipeline import render_one
 from reelforge.timeline import build
 
-from .conftest import VALID
+from .conftest import VALID, run
 
 SMALL = 0.25   # 1080×1920 → 270×480
-
-
-def run(*args, cwd: Path):
-    old = os.getcwd()
-    os.chdir(cwd)
-    try:
-        return CliRunner().invoke(main, list(args))
-    finally:
-        os.chdir(old)
 
 
 def small(name: str):

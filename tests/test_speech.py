@@ -2,17 +2,14 @@
 from __future__ import annotations
 
 import base64
-import os
 import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
 import requests
-from click.testing import CliRunner
 
 from reelforge import audio
-from reelforge.cli import main
 from reelforge.errors import ReelforgeError
 from reelforge.ffmpeg import ffmpeg_exe
 from reelforge.load import load_script
@@ -20,16 +17,7 @@ from reelforge.speech import SpeechCache, voice_lines, voice_problems
 from reelforge.spoken import sentences
 from reelforge.tts import estimate_words
 
-from .conftest import VALID
-
-
-def run(*args, cwd: Path):
-    old = os.getcwd()
-    os.chdir(cwd)
-    try:
-        return CliRunner().invoke(main, list(args))
-    finally:
-        os.chdir(old)
+from .conftest import VALID, run
 
 
 @pytest.fixture(autouse=True)

@@ -1,27 +1,15 @@
 """`reelforge validate`: every rule has a real failing input and its exact one-line message."""
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from reelforge.cli import main
 from reelforge.errors import ReelforgeError
 from reelforge.load import load_script
 
-from .conftest import REPO, VALID
-
-
-def run(*args, cwd: Path):
-    old = os.getcwd()
-    os.chdir(cwd)
-    try:
-        return CliRunner().invoke(main, list(args))
-    finally:
-        os.chdir(old)
+from .conftest import REPO, VALID, run
 
 
 def validate(project: Path, text: str | bytes, name="bad.yaml"):
