@@ -2,6 +2,7 @@
 
     python bench/bench_render.py            # full: reelforge, encoder floor, plain moviepy, memory
     python bench/bench_render.py --quick    # skip the (slow) plain-moviepy baseline
+    python bench/bench_render.py --motion   # render / floor without and with a Lottie and a counter on screen
 
 Content: examples/pass-jeunes.yaml in French at 1080×1920, 30 fps (Reels), with its text, images,
 logo, animations and transitions; the voiceover is left out so every renderer draws the same
@@ -40,6 +41,58 @@ def bench_script(folder: Path, seconds_per_scene: float) -> Path:
     return path
 
 
+MOTION = ("      - {type: lottie, file: assets/lottie/sun.json, box: [2, 64, 24, 14], colors: {\"#FFC83D\": accent}}\n"
+          "      - {type: counter, to: 50000, format: \"{n} +\", style: body, box: [50, 66, 48, 10], seconds: 2}\n")
+
+
+def motion_script(folder: Path, seconds_per_scene: float) -> Path:
+    """The bench script with a looping Lottie animation and a counter in every scene."""
+    path = bench_script(folder, seconds_per_scene)
+    scenes = path.read_text("utf-8").split("\n  - id: ")
+    for i, scene in enumerate(scenes[1:], 1):
+        if "\n    elements:\n" in scene:
+            scenes[i] = scene.replace("\n    elements:\n", "\n    elements:\n" + MOTION, 1)
+        else:
+            scenes[i] = scene.rstrip("\n") + "\n    elements:\n" + MOTION
+    path.write_text("\n  - id: ".join(scenes), "utf-8")
+    return path
+
+
+def render_and_floor(script: Path, tmp: Path) -> tuple[float, float]:
+    """Seconds to render the script (French, Reels), and for ffmpeg alone to encode its frames."""
+    tl = build(load_script(script), "fr", registry()["reels"])
+    t_render = timed(lambda: render_one(tl, tmp / "out", draft=False))
+    raw = tmp / "frames.rgb"
+    comp = Compositor(tl)
+    with open(raw, "wb") as fh:
+        for frame in comp.frames():
+            fh.write(memoryview(frame).cast("B"))
+    comp.close()
+    p = tl.platform
+    cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24",
+           "-s", f"{p.width}x{p.height}", "-r", str(p.fps), "-i", str(raw),
+           "-f", "lavfi", "-i", f"anullsrc=r={p.audio_rate}:cl=stereo", "-map", "0:v", "-map", "1:a",
+           *video_args(p, False), *audio_args(p), "-t", f"{tl.duration:.3f}", "-movflags", "+faststart",
+           str(tmp / "floor.mp4")]
+    t_floor = timed(lambda: subprocess.run(cmd, check=True))
+    raw.unlink()
+    return t_render, t_floor
+
+
+def motion_main():
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        scripts = [bench_script(tmp / "plain", 4.0), motion_script(tmp / "motion", 4.0)]
+        try:
+            for label, script in zip(("without", "with a Lottie + counter"), scripts):
+                t_render, t_floor = render_and_floor(script, tmp)
+                print(f"{label:24s} render {t_render:6.1f} s   floor {t_floor:6.1f} s   render / floor = "
+                      f"{t_render / t_floor:.2f}  (target <= 1.3)")
+        finally:
+            for s in scripts:
+                s.unlink(missing_ok=True)
+
+
 def timed(fn):
     t = time.perf_counter()
     fn()
@@ -58,7 +111,10 @@ def peak_rss_mb(script: Path, out: Path) -> float:
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="skip the plain-moviepy baseline")
+    ap.add_argument("--motion", action="store_true", help="only render / floor, without and with motion elements")
     args = ap.parse_args()
+    if args.motion:
+        return motion_main()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         scripts = []

@@ -1,28 +1,29 @@
 """Audio in numpy and through ffmpeg: decode, place the voice lines, duck the music, normalise loudness.
 
-All mixing happens at 48 kHz in float32. The final mix is loudness-normalised in two passes with
-ffmpeg's loudnorm (measure, then apply linearly) to the platform's target.
+All mixing happens at 48 kHz in float32. The final mix is measured by ffmpeg's ebur128, brought to
+the platform's loudness by a linear gain and held under its true-peak target by an oversampled
+limiter, checked on a trial AAC encoding (see `loudnorm`).
 """
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 import wave
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import BinaryIO, Optional, Sequence
 
 import numpy as np
 
 from .errors import RenderError, display
 from .ffmpeg import ffmpeg_exe
+from .media import input_args
 
 RATE = 48000
 
 
 def decode(path: Path | str, channels: int = 1, rate: int = RATE, where: str = "") -> np.ndarray:
     """Any audio or video file → float32 samples (frames × channels, or 1-D for mono)."""
-    cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-i", str(path), "-vn",
+    cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", *input_args(path, where), "-vn",
            "-f", "f32le", "-acodec", "pcm_f32le", "-ac", str(channels), "-ar", str(rate), "-"]
     proc = subprocess.run(cmd, capture_output=True)
     if proc.returncode != 0 or not proc.stdout:
@@ -33,11 +34,11 @@ def decode(path: Path | str, channels: int = 1, rate: int = RATE, where: str = "
     return data if channels == 1 else data.reshape(-1, channels)
 
 
-def write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
-    """float32 in [-1, 1] (mono or frames × channels) → 16-bit PCM WAV."""
+def write_wav(path: Path | BinaryIO, samples: np.ndarray, rate: int) -> None:
+    """float32 in [-1, 1] (mono or frames × channels) → 16-bit PCM WAV, to a file or a binary stream."""
     data = np.clip(samples, -1, 1)
     channels = 1 if data.ndim == 1 else data.shape[1]
-    with wave.open(str(path), "wb") as w:
+    with wave.open(path if hasattr(path, "write") else str(path), "wb") as w:
         w.setnchannels(channels)
         w.setsampwidth(2)
         w.setframerate(rate)
@@ -101,35 +102,74 @@ def mix(duration: float, lines: Sequence[tuple[float, np.ndarray]], music: Optio
     return out
 
 
-def loudnorm(src: Path, dst: Path, target: float, true_peak: float) -> dict:
-    """Two-pass EBU R128 normalisation to `target` LUFS; returns the second pass's report."""
-    base = f"loudnorm=I={target}:TP={true_peak}:LRA=11"
-    first = _loudnorm_pass(src, f"{base}:print_format=json", None)
-    if first.get("input_i") in (None, "-inf") or float(first["input_i"]) < -70:
+TRIAL_CODEC = ("-c:a", "aac", "-b:a", "160k", "-ar", str(RATE), "-ac", "2")   # the platforms' encoding
+PEAK_MARGIN = 0.1       # dB the encoded true peak stays under the target, so a rounded reading never exceeds it
+
+
+def loudnorm(src: Path, dst: Path, target: float, true_peak: float, codec=TRIAL_CODEC) -> dict:
+    """Normalise `src` into `dst` to `target` LUFS with the true peak of the *encoded* audio at most
+    `true_peak` dBTP, and return what was measured on that encoding (`integrated`, `true_peak`, ...).
+
+    ebur128 measures; a linear gain sets the loudness; a limiter at 4× the sample rate (so it sees
+    inter-sample peaks) holds the peaks under a ceiling. AAC encoding adds overshoot, so the result is
+    encoded with `codec` and measured by ebur128: while its true peak is above the target, the ceiling
+    is lowered by the excess (and the gain corrected if the limiter cost loudness), at most 4 times."""
+    loudness = measure(src)["integrated"]
+    if loudness < -70:
         raise ValueError("silent")
-    second_filter = (f"{base}:measured_I={first['input_i']}:measured_TP={first['input_tp']}"
-                     f":measured_LRA={first['input_lra']}:measured_thresh={first['input_thresh']}"
-                     f":offset={first['target_offset']}:linear=true:print_format=json")
-    return _loudnorm_pass(src, second_filter, dst)
+    gain, ceiling = target - loudness, true_peak - 0.3
+    for _ in range(4):
+        _limit(src, dst, gain, ceiling)
+        got = _encoded(dst, codec)
+        excess = got["true_peak"] - (true_peak - PEAK_MARGIN)
+        if excess <= 0 and abs(got["integrated"] - target) <= 0.3:
+            break
+        ceiling -= max(excess, 0) + (0.1 if excess > 0 else 0)
+        gain += target - got["integrated"] if abs(got["integrated"] - target) > 0.3 else 0
+    return got
 
 
-def _loudnorm_pass(src: Path, filt: str, dst: Optional[Path]) -> dict:
-    out = ["-f", "null", "-"] if dst is None else ["-ar", str(RATE), "-c:a", "pcm_s16le", "-y", str(dst)]
-    proc = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(src), "-af", filt, *out],
+def _limit(src: Path, dst: Path, gain: float, ceiling: float) -> None:
+    limit = min(1.0, max(0.0625, db(ceiling)))
+    filt = (f"volume={gain:.3f}dB,aresample={4 * RATE},"
+            f"alimiter=limit={limit:.5f}:attack=1:release=60:level=false:latency=true,aresample={RATE}")
+    proc = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", *input_args(src),
+                           "-af", filt, "-ar", str(RATE), "-c:a", "pcm_s16le", "-y", str(dst)],
                           capture_output=True, text=True)
-    m = re.search(r"\{[^{}]*\"input_i\"[^{}]*\}", proc.stderr)
-    if proc.returncode != 0 or not m:
+    if proc.returncode != 0:
         raise RenderError(f"{display(src)}:1:1: loudness normalisation failed: {proc.stderr.strip()[-200:]}")
-    return json.loads(m.group(0))
 
 
-def measure(path: Path) -> dict:
-    """Integrated loudness (LUFS), true peak (dBTP) and sample peak of a media file (ffmpeg ebur128)."""
-    proc = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path), "-vn",
-                           "-af", "ebur128=peak=true+sample", "-f", "null", "-"], capture_output=True, text=True)
-    summary = proc.stderr[proc.stderr.rfind("Summary:"):]
-    def grab(label):
-        m = re.search(label + r":\s+(-?[\d.]+|-inf)", summary)
-        return float(m.group(1)) if m and m.group(1) != "-inf" else float("-inf")
-    return {"integrated": grab(r"I"), "true_peak": grab(r"True peak:\s+Peak"), "sample_peak": grab(r"Sample peak:\s+Peak"),
-            "lra": grab(r"LRA")}
+def _encoded(path: Path, codec) -> dict:
+    """ebur128's figures for `path` once encoded with `codec` (what the viewer hears). The trial encode
+    is piped into the measuring ffmpeg: no file is written, so nothing can be left behind."""
+    encoder = subprocess.Popen([ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", *input_args(path),
+                                *codec, "-f", "adts", "-"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        return measure(path, inputs=["-f", "aac", "-i", "pipe:0"], stdin=encoder.stdout)
+    finally:
+        encoder.stdout.close()
+        encoder.kill()
+        encoder.wait()
+
+
+SUMMARY = re.compile(r"\[Parsed_ebur128_\d+ @ 0x[0-9a-f]+\] Summary:\s+Integrated loudness:\s+I:\s+(?P<I>-?[\d.]+|-inf) LUFS\s+Threshold:[^\n]*\s+"
+                     r"Loudness range:\s+LRA:\s+(?P<LRA>-?[\d.]+|-inf) LU\s+(?:[^\n]*\n)*?\s*"
+                     r"Sample peak:\s+Peak:\s+(?P<SP>-?[\d.]+|-inf) dBFS\s+"
+                     r"True peak:\s+Peak:\s+(?P<TP>-?[\d.]+|-inf) dBFS\n")
+
+
+def measure(path: Path, inputs=None, stdin=None) -> dict:
+    """Integrated loudness (LUFS), true peak (dBTP) and sample peak of a media file (ffmpeg ebur128).
+
+    Only the filter's final summary is read, as a whole block, and the last one: it is printed when the
+    filter closes, after anything taken from the file (whose metadata may imitate it)."""
+    proc = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostats", *(inputs or input_args(path)), "-vn",
+                           "-af", "ebur128=peak=true+sample:framelog=verbose", "-f", "null", "-"],
+                          stdin=stdin if stdin is not None else subprocess.DEVNULL, capture_output=True, text=True)
+    m = ([None] + list(SUMMARY.finditer(proc.stderr)))[-1] if proc.returncode == 0 else None
+    if m is None:
+        raise RenderError(f"{display(path)}:1:1: cannot measure the loudness: "
+                          f"{(proc.stderr.strip().splitlines() or ['no summary from ffmpeg'])[-1][:160]}")
+    value = lambda k: float(m[k])      # noqa: E731  ("-inf" parses as float too)
+    return {"integrated": value("I"), "true_peak": value("TP"), "sample_peak": value("SP"), "lra": value("LRA")}

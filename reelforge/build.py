@@ -8,19 +8,24 @@ from __future__ import annotations
 
 import os
 import re
+import signal
+import threading
+import time
 import zlib
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Callable, Optional, Union
 
 from .check import check
 from .contentkey import content_key
-from .encode import write_atomic
-from .errors import ReelforgeError, display
+from .encode import die_with_parent, write_atomic
+from .config.limits import read_capped
+from .errors import Problem, ReelforgeError, display
 from .load import load_script
 from .manifest import write_build_manifest, write_script_manifests
-from .pipeline import Output, prepare, render_outputs
+from .pipeline import OUT_HINT, Interrupted, Output, prepare, render_outputs
 from .platforms import registry
 from .report import html
 
@@ -55,14 +60,17 @@ def discover(paths: list[Path]) -> list[Path]:
     """Script files: YAML files whose first key is `reelforge:` (kits and hidden folders skipped)."""
     found = []
     for root in paths:
-        files = [root] if root.is_file() else sorted(root.rglob("*.y*ml"))
+        files = [root] if root.exists() and not root.is_dir() else sorted(root.rglob("*.y*ml"))
         for f in files:
             rel = f.relative_to(root) if root.is_dir() else Path(f.name)
             if any(part in KIT_DIRS or part.startswith(".") for part in rel.parts[:-1]) or f.name.startswith("."):
                 continue
             try:
-                head = f.read_text("utf-8", errors="replace")[:4000]
-            except OSError:
+                head = read_capped(f, 4000)[:4000].decode("utf-8", errors="replace")
+            except IsADirectoryError:
+                continue
+            except OSError:         # a FIFO, device or socket named like a script: the loader reports it
+                found.append(f.resolve())
                 continue
             if re.search(r"^reelforge\s*:", head, re.M):
                 found.append(f.resolve())
@@ -76,10 +84,11 @@ def shard_of(name: str, n: int) -> int:
 
 def plan(paths: list[Path], draft: bool = False, shard: Optional[tuple[int, int]] = None):
     """(jobs, failures): every output to consider, and the scripts that could not be loaded."""
-    jobs, failures, memo = [], [], {}
+    jobs, failures, memo, ids = [], [], {}, {}
     for path in discover(paths):
         try:
             script = load_script(path)
+            same_id(script, ids)
         except ReelforgeError as exc:
             failures.append(Failure(display(path), exc.format_message()))
             continue
@@ -89,6 +98,16 @@ def plan(paths: list[Path], draft: bool = False, shard: Optional[tuple[int, int]
                 if shard is None or shard_of(job.name, shard[1]) == shard[0] - 1:
                     jobs.append(job)
     return jobs, failures
+
+
+def same_id(script, ids: dict) -> None:
+    """Record the script's id in `ids` (id -> path); a ReelforgeError naming both files when another
+    script has it: both would write the same outputs."""
+    other = ids.setdefault(script.id, script.path)
+    if other != script.path:
+        raise ReelforgeError([Problem(display(script.path), *script.pos.get("id", (1, 1)), "id",
+                                      f"'{script.id}' is also the id of {display(other)}: both would write "
+                                      f"OUT/{script.id}; give each script its own `id:`")])
 
 
 def key_file(out: Path, job: Job) -> Path:
@@ -107,7 +126,7 @@ def run_job(job: Job, out: str) -> Result:
         prepared = prepare(load_script(job.script), [job.lang], [job.platform], draft=job.draft)
         [o] = render_outputs(prepared, Path(out))
         o = replace(o, check=check(o.video, registry()[job.platform], job.draft).as_dict())
-        write_atomic(key_file(Path(out), job), o.key + "\n")
+        write_atomic(key_file(Path(out), job), o.key + "\n", OUT_HINT)
         return o
     except ReelforgeError as exc:
         return Failure(job.name, exc.format_message())
@@ -117,6 +136,8 @@ def run_job(job: Job, out: str) -> Result:
 
 def execute(jobs: list[Job], out: Path, workers: int, scheduler: Optional[str],
             on_done: Callable[[Result], None]) -> list[Result]:
+    """Run every job; on KeyboardInterrupt (Ctrl-C, or SIGTERM as pipeline.Interrupted) stop the workers
+    at once, cancel what is pending and re-raise."""
     results = []
     if not jobs:
         return results
@@ -125,26 +146,85 @@ def execute(jobs: list[Job], out: Path, workers: int, scheduler: Optional[str],
         from dask.distributed import as_completed as dask_completed
         with Client(scheduler) as client:
             futures = client.map(run_job, jobs, out=str(out), pure=False)
-            for fut in dask_completed(futures):
-                results.append(fut.result())
-                on_done(results[-1])
+            try:
+                for fut in dask_completed(futures):
+                    results.append(fut.result())
+                    on_done(results[-1])
+            except BaseException:
+                client.cancel(futures)
+                raise
         return results
     if workers <= 1:
         for job in jobs:
             results.append(run_job(job, str(out)))
             on_done(results[-1])
         return results
-    pool = ProcessPoolExecutor(max_workers=workers)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(os.getpid(),))
     try:
-        futures = [pool.submit(run_job, job, str(out)) for job in jobs]
+        futures = {pool.submit(_pool_job, job, str(out)): job for job in jobs}
         for fut in as_completed(futures):
-            results.append(fut.result())
+            try:
+                results.append(fut.result())
+            except BrokenProcessPool as exc:      # a worker killed from outside: its jobs fail, not the build
+                results.append(Failure(futures[fut].name, f"the worker process was stopped ({exc})"))
             on_done(results[-1])
-    except KeyboardInterrupt:
-        pool.shutdown(wait=False, cancel_futures=True)
+    except BaseException:
+        _stop(pool)
         raise
     pool.shutdown()
     return results
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """End the workers now: SIGTERM (each removes its temporary files and stops its ffmpeg), SIGKILL for
+    any still running after 3 s. The pool then fails every pending job, so none starts."""
+    procs = list((pool._processes or {}).values())
+    for proc in procs:
+        proc.terminate()
+    deadline = time.monotonic() + 3
+    for proc in procs:
+        proc.join(max(0.0, deadline - time.monotonic()))
+        if proc.is_alive():
+            proc.kill()
+            proc.join()
+    pool.shutdown(wait=True)     # the pool notices its dead workers and marks every pending future failed
+
+
+_in_job = False       # in a pool worker: whether a job is running (SIGTERM then unwinds it)
+
+
+def _worker_init(parent: int) -> None:
+    """Pool worker setup: Ctrl-C is the parent's to handle; SIGTERM stops the worker; the worker ends
+    when its parent dies (PR_SET_PDEATHSIG on Linux, and a check of the parent pid every second)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _worker_sigterm)
+    die_with_parent()
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1)
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _worker_sigterm(signum, frame):
+    signal.signal(signum, signal.SIG_IGN)
+    if _in_job:
+        raise Interrupted(signum)      # unwinds the job: temporary files removed, ffmpeg killed
+    os._exit(128 + signum)
+
+
+def _pool_job(job: Job, out: str) -> Result:
+    """run_job in a pool worker; the worker exits once an interrupted job has cleaned up."""
+    global _in_job
+    try:
+        _in_job = True
+        result = run_job(job, out)
+        _in_job = False
+        return result
+    except Interrupted as exc:
+        os._exit(exc.code)
 
 
 def write_reports(out: Path, results: list[Result]) -> None:
@@ -152,7 +232,7 @@ def write_reports(out: Path, results: list[Result]) -> None:
     outputs = [r for r in results if isinstance(r, Output)]
     failures = [asdict(r) for r in results if isinstance(r, Failure)]
     write_script_manifests(out, outputs)
-    write_atomic(out / "index.html", html(write_build_manifest(out, outputs, failures), failures))
+    write_atomic(out / "index.html", html(write_build_manifest(out, outputs, failures), failures), OUT_HINT)
 
 
 def default_jobs() -> int:

@@ -82,6 +82,6 @@ def check(path: Path, p: Platform, draft: bool = False) -> Report:
     if lufs is not None and lufs > -60 and abs(lufs - p.loudness) > 1.0:
         problems.append(f"integrated loudness {lufs:.1f} LUFS, target {p.loudness:g} ± 1")
     tp = facts.get("true_peak_dbtp")
-    if tp is not None and tp > -1.0:
-        problems.append(f"true peak {tp:.1f} dBTP, at most -1")
+    if tp is not None and tp > p.true_peak:       # the profile's own target (ebur128 reads to 0.1 dB)
+        problems.append(f"true peak {tp:.1f} dBTP, at most {p.true_peak:g}")
     return Report(str(path), p.name, not problems, facts, problems)

@@ -10,12 +10,13 @@ from __future__ import annotations
 from typing import Mapping, Optional
 
 from .errors import Problem, ReelforgeError, display
-from .layers import text_block
+from .language import has_arabic
+from .layers import fonts_of, px_style
 from .lint import settings_problems
 from .lint.rhythm import rhythm
 from .model import LANGUAGES, Script
 from .speech import voice_problems
-from .text import Fonts, missing_chars
+from .text import Fonts, base_rtl, clean, fit, missing_chars
 from .platforms import platform_for
 from .timeline import VOICE_LEAD, build
 from .tts import Line
@@ -83,12 +84,23 @@ def check_script(script: Script, langs, platforms, lines: Optional[Lines] = None
                                         f"{p.name} allows at most {p.max_duration:g} s; shorten it or drop {p.name}"))
             for st in tl.scenes:
                 for item in st.items:
-                    if item.kind == "text" and item.style is not None and not text_block(item, tl).fits:
+                    if item.kind == "text" and item.style is not None and not fits(item, tl):
                         problems.append(Problem(file, st.scene.line, 1, f"scenes[{st.index}].{item.name}",
                                                 f"the {tl.lang} text does not fit its box on {p.name} ({p.aspect}) "
                                                 f"even at the minimum size; shorten it"))
     if problems:
         raise ReelforgeError(sorted(set(problems), key=lambda q: (q.line, q.where, q.what)))
+
+
+def fits(item, tl) -> bool:
+    """Does the text fit its box, at worst at its style's minimum size? Laid out as layers.text_block
+    lays it out, but not drawn (drawing every text on every platform made validation take minutes)."""
+    p = tl.platform
+    text = clean(item.text, tl.script.digits)
+    rtl = tl.rtl and has_arabic(text) or base_rtl(text)
+    _, _, w, h = item.box
+    return fit(text, fonts_of(tl.brand), px_style(item.style, tl.brand, min(p.width, p.height), item.align), w, h,
+               direction="rtl" if rtl else "ltr", lang=tl.lang).fits
 
 
 def rhythm_notes(script: Script, lines: Lines, share: float = 0.25) -> list[str]:

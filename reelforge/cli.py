@@ -19,23 +19,25 @@ from PIL import Image
 from . import __version__
 from .align import model_source
 from .board import board
-from .build import Failure, default_jobs, execute, plan, up_to_date, write_reports
+from .build import Failure, default_jobs, execute, plan, same_id, up_to_date, write_reports
 from .check import check as check_file
 from .checks import check_inputs, check_script, rhythm_notes
 from .config.jsonschema import KINDS, schema
 from .doctor import run as run_doctor
-from .encode import atomic_path
-from .errors import Problem, ReelforgeError, did_you_mean, display
+from .encode import atomic_path, check_writable
+from .errors import Problem, ReelforgeError, RenderError, did_you_mean, display
 from .lint import config as lint_config
 from .lint import lint as run_lint
 from .load import load_brand, load_script, load_voice
 from .manifest import write_script_manifests
-from .pipeline import prepare, render_outputs
+from .pipeline import OUT_HINT, interruptible, prepare, render_outputs
 from .platforms import registry
 from .preview import contact_sheet, preview_frame
 from .project import PACKAGED, candidates, known, project_of
 from .registry import TTS, PluginError
-from .speech import SpeechCache, offline, voice_lines
+from .speech import SpeechCache, engine_of, offline, synthesized_line, voice_lines
+from .spoken import sentences
+from .tts import SpeechError
 from .subtitle import burn, events_for, write
 
 
@@ -70,10 +72,11 @@ def main(ctx, debug):
 
 def load_all(scripts, brand=None, template=None):
     """Load every script; gather the problems of all of them before failing."""
-    loaded, problems = [], []
+    loaded, problems, ids = [], [], {}
     for path in scripts:
         try:
             loaded.append(load_script(path, brand, template))
+            same_id(loaded[-1], ids)
             check_inputs(loaded[-1])
         except ReelforgeError as exc:
             problems.extend(exc.problems)
@@ -157,19 +160,33 @@ def frame_progress(tl):
               "and online voices; default: the voice profile's `model`, then $REELFORGE_WHISPER_MODEL.")
 def render(scripts, langs, plats, out, draft, no_cache, whisper_model, brand_name, template_name):
     """Render videos: every language × platform the script names, into OUT/<id>/<lang>/<platform>.mp4."""
-    cache = SpeechCache(enabled=not no_cache)
-    jobs = []
-    for script in load_all(scripts, brand_name, template_name):   # every script checked before any render
-        ls, ps = pick(script, langs, script.languages, "languages"), pick(script, plats, script.platforms, "platforms")
-        job = prepare(script, ls, ps, draft=draft, cache=cache, whisper_model=whisper_model)
-        for note in rhythm_notes(script, job.lines, lint_config(script)[0]["rhythm_share"]):
-            click.echo(f"note: {note}", err=True)
-        jobs.append(job)
-    for job in jobs:
-        outputs = render_outputs(job, out, progress=frame_progress, on_output=lambda o: click.echo(
-            f"{display(o.video)}  {o.duration:.1f} s  rendered in {o.seconds:.1f} s"))
-        for path in write_script_manifests(out, outputs):
-            click.echo(display(path))
+    with exit_on_interrupt("interrupted: finished videos are kept, no half files"):
+        cache = SpeechCache(enabled=not no_cache)
+        jobs = []
+        for script in load_all(scripts, brand_name, template_name):   # every script checked before any render
+            ls, ps = pick(script, langs, script.languages, "languages"), pick(script, plats, script.platforms, "platforms")
+            job = prepare(script, ls, ps, draft=draft, cache=cache, whisper_model=whisper_model)
+            for note in rhythm_notes(script, job.lines, lint_config(script)[0]["rhythm_share"]):
+                click.echo(f"note: {note}", err=True)
+            jobs.append(job)
+        check_writable(out, OUT_HINT)
+        for job in jobs:
+            outputs = render_outputs(job, out, progress=frame_progress, on_output=lambda o: click.echo(
+                f"{display(o.video)}  {o.duration:.1f} s  rendered in {o.seconds:.1f} s"))
+            for path in write_script_manifests(out, outputs):
+                click.echo(display(path))
+
+
+@contextmanager
+def exit_on_interrupt(message: str):
+    """Ctrl-C or SIGTERM inside the block: `message` on stderr and exit 130 / 143. Unwinding has already
+    removed the temporary files and stopped ffmpeg and any workers."""
+    try:
+        with interruptible():
+            yield
+    except KeyboardInterrupt as exc:
+        click.echo(message, err=True)
+        sys.exit(getattr(exc, "code", 130))
 
 
 @main.command()
@@ -329,6 +346,7 @@ def build(paths, out, workers, shard, scheduler, draft, as_json):
     out = out.resolve()
     started = time.perf_counter()
     jobs, failures = plan(list(paths) or [Path(".")], draft, parse_shard(shard))
+    check_writable(out, OUT_HINT)
     todo = [j for j in jobs if not up_to_date(out, j)]
     skipped = [j for j in jobs if j not in todo]
     say = (lambda m: click.echo(m, err=True)) if as_json else click.echo
@@ -339,12 +357,8 @@ def build(paths, out, workers, shard, scheduler, draft, as_json):
             bar.update(1)
             if isinstance(r, Failure):
                 say(f"FAILED {r.name}: {r.error.splitlines()[0]}")
-        try:
+        with exit_on_interrupt("interrupted: finished outputs are kept, no half files; run the build again to resume"):
             results = execute(todo, out, workers or default_jobs(), scheduler, done)
-        except KeyboardInterrupt:
-            click.echo("interrupted: finished outputs are kept, no half files; run the build again to resume",
-                       err=True)
-            sys.exit(130)
     write_reports(out, results + failures)
     failed = [r for r in results + failures if isinstance(r, Failure)]
     summary = {"outputs": len(jobs), "rendered": sorted(r.name for r in results if not isinstance(r, Failure)),
@@ -374,12 +388,15 @@ def _project(path):
     return project_of(Path(path) / "x.yaml")
 
 
-@main.command()
+@main.group(invoke_without_command=True)
 @click.option("--project", "project", default=".", type=click.Path(file_okay=False, path_type=Path),
               help="Project folder (default: the current folder).")
-def voices(project):
+@click.pass_context
+def voices(ctx, project):
     """List the speech engines installed (built-in or the plugin's distribution), then the voice
-    profiles of the project and of the package."""
+    profiles of the project and of the package. `voices say` auditions one."""
+    if ctx.invoked_subcommand is not None:
+        return
     root = _project(project)
     click.echo("engines:")
     for name in TTS:
@@ -395,6 +412,46 @@ def voices(project):
         v = load_voice(path, name, root, problems)
         desc = f"{v.engine:9} {v.language:4} {dict(v.options)}" if v else f"INVALID: {problems[0]}"
         click.echo(f"  {name:14} {desc}  ({display(path)})")
+
+
+@voices.command("say")
+@click.argument("profile")
+@click.argument("text")
+@click.option("-o", "--out", "target", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The WAV file to write.")
+@click.option("--brand", "brand_name", help="Apply this brand kit's pronunciation lexicon (`pronounce:`).")
+@click.option("--project", "project", default=".", type=click.Path(file_okay=False, path_type=Path))
+def voices_say(profile, text, target, brand_name, project):
+    """Audition a voice profile (and a kit's pronunciation lexicon) without rendering: speak TEXT to a WAV."""
+    root = _project(project)
+    problems: list[Problem] = []
+    path = next((p for p in candidates("voice", profile, root) if p.is_file()), None)
+    if path is None:
+        raise ReelforgeError([Problem("voices", 1, 1, "say", f"unknown voice profile '{profile}'; "
+                                      f"{did_you_mean(profile, known('voice', root))}")])
+    voice = load_voice(path, profile, root, problems)
+    kit = None
+    if brand_name:
+        kit_path = next((p for p in candidates("brand", brand_name, root) if p.is_file()), None)
+        if kit_path is None:
+            raise ReelforgeError([Problem("brand", 1, 1, "--brand", f"unknown brand kit '{brand_name}'; "
+                                          f"{did_you_mean(brand_name, known('brand', root))}")])
+        kit = load_brand(kit_path, brand_name, problems)
+    if problems or voice is None:
+        raise ReelforgeError(problems)
+    lexicon = {w: said[voice.language] for w, said in (kit.pronounce if kit else {}).items() if voice.language in said}
+    try:
+        engine = engine_of(voice)
+        if not hasattr(engine, "synthesize"):
+            raise SpeechError(f"engine '{voice.engine}' plays recordings; it cannot say a new text")
+        line = synthesized_line(engine, voice, text, voice.language, SpeechCache(), lexicon)
+    except SpeechError as exc:
+        raise RenderError(f"{display(path)}:1:1: say: {exc}") from None
+    with atomic_path(target) as tmp:
+        shutil.copyfile(line.audio, tmp)
+    said = " / ".join(" ".join(f"[{lang}] {run}" if lang else run for lang, run in s.runs())
+                      for s in sentences(text, voice.language, lexicon))
+    click.echo(f"{display(target)}: {line.duration:.2f} s, {voice.name} ({voice.engine}, {voice.language}) said: {said}")
 
 
 @main.command()

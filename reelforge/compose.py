@@ -4,7 +4,8 @@ Each scene's sprites are rasterised once (layers.py). Layers at rest are blended
 background once and that composite is reused until the set of resting layers changes; a frame
 where nothing moves is the cached array itself. Moving layers (enter/exit animations, word
 reveals, videos) are blended on a copy. A layer's content is a Placed sprite, or a moving source
-(`.frame(t)` pasted at `.origin`, e.g. a video) that is redrawn every frame.
+redrawn every frame: its `.frame(t)` is opaque RGB pasted at `.origin` (a video), or RGBA (an array or
+a Sprite) blended there and animated like a sprite (a Lottie animation, a counter).
 """
 from __future__ import annotations
 
@@ -51,8 +52,11 @@ class Layer:
     def draw(self, frame: np.ndarray, t: float, at_rest: bool = False) -> None:
         c = self.content
         if not isinstance(c, Placed):
-            paste(frame, c.frame(t - self.item.start), *c.origin)
-            return
+            out = c.frame(t - self.item.start)
+            if not isinstance(out, Sprite) and out.shape[2] == 3:
+                paste(frame, out, *c.origin)            # opaque RGB (a video): pasted as is
+                return
+            c = Placed(out if isinstance(out, Sprite) else Sprite(out), *c.origin)   # RGBA: blended and posed
         p = self.pose(t) if not at_rest or self.item.animate.keyframes else REST
         if p == REST:
             c.sprite.blend(frame, c.x, c.y)

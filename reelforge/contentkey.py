@@ -32,7 +32,11 @@ def file_digest(path: Path, memo: dict) -> str:
     key = str(path)
     if key not in memo:
         if path.is_file():
-            memo[key] = hashlib.sha256(path.read_bytes()).hexdigest()
+            h = hashlib.sha256()
+            with open(path, "rb") as fh:          # in chunks: assets may be large videos
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(chunk)
+            memo[key] = h.hexdigest()
         elif path.is_dir():
             memo[key] = hashlib.sha256(json.dumps(
                 [(str(f.relative_to(path)), file_digest(f, memo)) for f in sorted(path.rglob("*")) if f.is_file()]

@@ -13,6 +13,7 @@ from typing import Optional
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .config.limits import IMAGE_PIXELS
 from .errors import ReelforgeError, display
 from .language import has_arabic
 from .media import VideoSource
@@ -21,7 +22,6 @@ from .registry import ELEMENTS
 from .text import Fonts, Style, clean, render_text
 from .timeline import Item, Timeline
 
-MAX_IMAGE_PIXELS = 80_000_000
 ZOOM_STEP_PX = 2.0
 
 
@@ -62,7 +62,7 @@ class Sprite:
 
 def load_image(path: str, where: str) -> Image.Image:
     """Open an image file, or stop with a one-line error naming the scene and the file."""
-    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = IMAGE_PIXELS
     try:
         with Image.open(path) as img:
             img.load()
@@ -111,7 +111,8 @@ def text_block(item: Item, timeline: Timeline, highlight=None):
     text = clean(item.text, timeline.script.digits)
     _, _, w, h = item.box
     return render_text(text, fonts_of(timeline.brand), style, w, h,
-                       direction="rtl" if timeline.rtl and has_arabic(text) else None, highlight=highlight)
+                       direction="rtl" if timeline.rtl and has_arabic(text) else None, highlight=highlight,
+                       lang=timeline.lang)
 
 
 # -- items --------------------------------------------------------------------------------

@@ -14,8 +14,9 @@ from typing import Optional
 from . import project as projects
 from .config.brand import load_brand
 from .config.documents import open_doc, resolve
+from .config import limits
 from .config.options import INVALID, Context, join
-from .config.script import SCENE, SCRIPT, SLOT_CONTENT, SLOT_KIND
+from .config.script import SCENE, SCRIPT, SCRIPT_ID, SLOT_CONTENT, SLOT_KIND
 from .config.template import load_template
 from .config.voice import load_voice, read_voice
 from .config.yamlfile import YList, YMap, type_name
@@ -32,7 +33,7 @@ def load_script(path: Path | str, brand: Optional[str] = None, template: Optiona
     problems: list[Problem] = []
     script = _load_script(path.resolve() if path.exists() else path, problems, brand, template)
     if problems or script is None:
-        raise ReelforgeError(problems or [Problem(display(path), 1, 1, "", "cannot load")])
+        raise ReelforgeError(list(dict.fromkeys(problems)) or [Problem(display(path), 1, 1, "", "cannot load")])
     return script
 
 
@@ -47,6 +48,9 @@ def _load_script(path: Path, problems: list[Problem], brand_override=None, templ
         if doc.get(key) is None:
             ctx.error(doc.at, "(top level)", f"missing required key '{key}'")
     v = SCRIPT.read_some(doc, ("id", "languages", "platforms", "vars", "digits", "template"), "", ctx)
+    if doc.get("id") is None and not SCRIPT_ID.match(path.stem.lower()):
+        ctx.error(doc.at, "id", f"the file name '{path.name}' cannot name the output folder; add `id:` "
+                                "(lower-case letters, digits and dashes) or rename the file")
     langs = list(ctx.languages)
 
     # the brand, then the template (checked against the brand's styles and colours)
@@ -62,7 +66,7 @@ def _load_script(path: Path, problems: list[Problem], brand_override=None, templ
                         "template")
         template = load_template(tpath, brand, project, problems) if tpath else None
 
-    rest = SCRIPT.read_some(doc, ("title", "subtitles", "music"), "", ctx)
+    rest = SCRIPT.read_some(doc, ("title", "subtitles", "music", "pronounce", "typography"), "", ctx)
     voices = read_voices(doc, langs, project, ctx)
     voiced = [lang for lang in langs if lang in voices] if "voice" in doc else langs
     ctx.palette = brand.colors if brand else {}
@@ -86,7 +90,8 @@ def _load_script(path: Path, problems: list[Problem], brand_override=None, templ
                   brand=brand, template=template, languages=tuple(langs), platforms=v["platforms"],
                   voices=frozen_map(voices), subtitles=Subtitles(**subs) if subs else Subtitles(),
                   music=Music(**music) if music else None, digits=v["digits"], vars=v["vars"],
-                  scenes=tuple(scenes), pos=frozen_map(doc.val_pos))
+                  scenes=tuple(scenes), pos=frozen_map(doc.val_pos), pronounce=rest["pronounce"] or frozen_map({}),
+                  typography=rest["typography"])
 
 
 def read_voices(doc: YMap, langs, project: Path, ctx: Context) -> dict[str, Voice]:
@@ -124,6 +129,10 @@ def read_scenes(doc: YMap, ctx: Context, template) -> list[Scene]:
         return []
     if not items:
         ctx.error(doc.pos("scenes"), "scenes", "a script needs at least one scene")
+    if len(items) > limits.SCENES:
+        ctx.error(doc.pos("scenes"), "scenes", f"{len(items):,} scenes; a script may hold at most {limits.SCENES} "
+                                               "(split it into several scripts)")
+        return []
     scenes, seen = [], {}
     for i, sm in enumerate(items):
         where = f"scenes[{i}]"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import __version__
 from .encode import write_atomic
-from .pipeline import Output
+from .pipeline import OUT_HINT, Output
 
 
 def entry(o: Output, folder: Path) -> dict:
@@ -37,7 +37,7 @@ def merged(path: Path, new: list[dict]) -> list[dict]:
 
 
 def write(path: Path, data: dict) -> Path:
-    write_atomic(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    write_atomic(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n", OUT_HINT)
     return path
 
 

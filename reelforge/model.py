@@ -211,6 +211,9 @@ class Brand:
     caption_highlight: str
     end_card: Optional[EndCard]
     lint: Mapping[str, object] = field(default_factory=lambda: frozen_map({}))   # thresholds; off: {rule: why}
+    lottie_colors: Mapping[str, str] = field(default_factory=lambda: frozen_map({}))   # file hex -> colour, every Lottie
+    pronounce: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: frozen_map({}))  # written -> {lang: said}
+    font_features: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: frozen_map({}))  # script -> OpenType
 
     def rgba(self, ref: str) -> RGBA:
         value = self.colors.get(ref, ref)
@@ -261,3 +264,10 @@ class Script:
     vars: Mapping[str, str]
     scenes: tuple[Scene, ...]
     pos: Mapping[str, tuple[int, int]] = field(default_factory=lambda: frozen_map({}))   # key -> line, col
+    pronounce: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: frozen_map({}))  # over the kit's
+    typography: Mapping[str, Mapping[str, object]] = field(default_factory=lambda: frozen_map({}))  # lang -> {spacing}
+
+    def spacing(self, lang: str) -> bool:
+        """French typographic spacing (thin no-break spaces) on screen and in captions for `lang`."""
+        own = self.typography.get(lang, {}).get("spacing")
+        return LANGUAGE_RECORDS[lang].spacing if own is None and lang in LANGUAGE_RECORDS else bool(own)

@@ -6,9 +6,9 @@ OUT/<id>/<lang>/<platform>.mp4 with its sidecars and .jpg cover.
 """
 from __future__ import annotations
 
-import tempfile
+import signal
 import time
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, ContextManager, Optional
@@ -16,7 +16,7 @@ from typing import Callable, ContextManager, Optional
 from .checks import Lines, check_inputs, check_script
 from .compose import Compositor
 from .contentkey import content_key
-from .encode import encode, write_jpeg
+from .encode import encode, staged, write_jpeg
 from .errors import display
 from .model import Script
 from .platforms import platform_for
@@ -27,6 +27,31 @@ from .speech import SpeechCache, voice_lines
 from .timeline import Timeline, build
 
 Tick = Callable[[], None]                       # called once per encoded frame
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM (or SIGINT) as an exception: it unwinds like Ctrl-C, so temporary files are removed and
+    ffmpeg is stopped; `code` is the exit status (128 + the signal number)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.code = 128 + signum
+
+
+def _raise_interrupted(signum, frame):
+    signal.signal(signum, signal.SIG_IGN)           # one unwinding: a second signal does not cut it short
+    raise Interrupted(signum)
+
+
+@contextmanager
+def interruptible(*signums: int):
+    """Inside the block, SIGTERM (and any other `signums`) raise Interrupted, as Ctrl-C raises KeyboardInterrupt."""
+    old = {n: signal.signal(n, _raise_interrupted) for n in (signal.SIGTERM, *signums)}
+    try:
+        yield
+    finally:
+        for n, handler in old.items():
+            signal.signal(n, handler)
 
 
 @dataclass(frozen=True)
@@ -78,20 +103,26 @@ def prepare(script: Script, langs, platforms, *, draft: bool = False, cache: Opt
     return Prepared(script, draft, lines, tls)
 
 
+OUT_HINT = "choose another output folder with -o"
+
+
 def render_one(tl: Timeline, out: Path, draft: bool, on_frame: Optional[Tick] = None) -> Output:
-    """One timeline → video with its soundtrack, cover, sidecars; each file written atomically."""
+    """One timeline → video with its soundtrack, cover, sidecars, published together: every file is
+    written under a temporary name first, then all are renamed into place in the order written (the
+    video first), or on any failure none is and the earlier set stays as it was."""
     folder = out / tl.script.id / tl.lang
     video, cover = folder / f"{tl.platform.name}.mp4", folder / f"{tl.platform.name}.jpg"
     start = time.perf_counter()
     comp = Compositor(tl)
     try:
-        with tempfile.TemporaryDirectory(prefix="reelforge-") as tmp:
-            audio = soundtrack(tl, Path(tmp))
-            encode(comp.frames(), tl.platform, tl.duration, video, audio=audio, draft=draft, on_frame=on_frame)
-        write_jpeg(comp.frame_at(cover_time(tl)), cover)
+        with staged(OUT_HINT) as files:
+            audio = soundtrack(tl, files.scratch(folder / "mix.wav"), files.scratch(folder / "mix-normalised.wav"))
+            encode(comp.frames(), tl.platform, tl.duration, video, audio=audio, draft=draft, on_frame=on_frame,
+                   staging=files)
+            write_jpeg(comp.frame_at(cover_time(tl)), cover, staging=files)
+            sidecars = write_sidecars(tl, folder, staging=files)
     finally:
         comp.close()
-    sidecars = write_sidecars(tl, folder)
     return Output(script=display(tl.script.path), id=tl.script.id, lang=tl.lang, platform=tl.platform.name,
                   video=video, cover=cover, files=[video, cover, *sidecars], duration=tl.duration,
                   seconds=time.perf_counter() - start,

@@ -23,6 +23,12 @@ def roots(project: Path) -> list[Path]:
     return out
 
 
+def inside(path: Path, project: Path) -> bool:
+    """Is `path` (symbolic links resolved) inside the project or the package's kits?"""
+    path = Path(path).resolve()
+    return any(path.is_relative_to(root.resolve()) for root in (project, PACKAGED))
+
+
 def looks_like_path(name: str) -> bool:
     return "/" in name or "\\" in name or name.endswith((".yaml", ".yml"))
 

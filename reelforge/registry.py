@@ -85,7 +85,8 @@ TTS = Registry("reelforge.tts", {
     "recorded": "reelforge.tts.recorded:ENGINE",
 })
 ELEMENTS = Registry("reelforge.elements", {
-    name: f"reelforge.elements.{name}:ELEMENT" for name in ("text", "image", "video", "shape", "logo")
+    name: f"reelforge.elements.{name}:ELEMENT" for name in ("text", "image", "video", "shape", "logo",
+                                                            "lottie", "svg", "line", "progress", "counter")
 })
 CAPTIONS = Registry("reelforge.captions", {
     name: f"reelforge.captions.{name}:STYLE" for name in ("block", "karaoke", "word")
@@ -100,7 +101,7 @@ ANIMATIONS = Registry("reelforge.animations", {
 LINT = Registry("reelforge.lint", {
     name: f"reelforge.lint.{name.replace('-', '_')}:RULE"
     for name in ("contrast", "safe-area", "reading-speed", "line-length", "rhythm", "off-palette", "logo-clear-space",
-                 "text-size", "end-card", "duration")
+                 "text-size", "end-card", "duration", "bidi-controls")
 })
 
 ALL = (TTS, ELEMENTS, TRANSITIONS, LINT, CAPTIONS, ANIMATIONS)

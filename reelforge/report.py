@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from html import escape
+from pathlib import PurePosixPath
+from urllib.parse import quote
 
 from .language import language
 
@@ -12,6 +14,16 @@ h1{font-size:1.6rem}h2{margin-top:2rem;font-size:1.3rem}h3{font-size:1rem;margin
 box-shadow:0 1px 3px #0002}.card img,.card video{width:100%;border-radius:4px;background:#000}
 .ok{color:#0a7a3d}.bad{color:#b3261e}.small{font-size:.8rem;color:#555}code{font-size:.8rem}
 """
+
+
+def url(path: str) -> str:
+    """A manifest file path (relative to OUT) as an href/src value: "./" + percent-encoded segments, so
+    no name (`javascript:...`, `//host`, `"><script>`) can become a scheme, a host or markup. A path
+    that is absolute or climbs out of OUT gives "#"."""
+    p = PurePosixPath(path)
+    if p.is_absolute() or ".." in p.parts or "\\" in path or not p.parts:
+        return "#"
+    return escape("./" + quote(p.as_posix(), safe="/"))
 
 
 def html(outputs: list[dict], failures: list[dict]) -> str:
@@ -36,14 +48,14 @@ def html(outputs: list[dict], failures: list[dict]) -> str:
                 status = ("<span class=\"ok\">check ok</span>" if check.get("ok")
                           else "<span class=\"bad\">" + escape("; ".join(check.get("problems", []))) + "</span>")
                 track = (f"<track kind=\"subtitles\" srclang=\"{escape(lang)}\" label=\"{escape(lang)}\" "
-                         f"src=\"{escape(files['vtt'])}\" default>") if "vtt" in files else ""
-                subs = " ".join(f"<a href=\"{escape(files[k])}\">{k}</a>" for k in ("srt", "vtt") if k in files)
+                         f"src=\"{url(files['vtt'])}\" default>") if "vtt" in files else ""
+                subs = " ".join(f"<a href=\"{url(files[k])}\">{k}</a>" for k in ("srt", "vtt") if k in files)
                 parts.append(
                     f"<div class=\"card\"><b>{escape(o['platform'])}</b> · {o['duration']:.1f} s<br>"
-                    f"<video controls preload=\"none\" poster=\"{escape(files['jpg'])}\">"
-                    f"<source src=\"{escape(files['mp4'])}\" type=\"video/mp4\">{track}</video>"
+                    f"<video controls preload=\"none\" poster=\"{url(files['jpg'])}\">"
+                    f"<source src=\"{url(files['mp4'])}\" type=\"video/mp4\">{track}</video>"
                     f"<div class=\"small\">{status}<br>subtitles: {subs or 'none'}<br>"
-                    f"<a href=\"{escape(files['mp4'])}\">mp4</a> · <a href=\"{escape(files['jpg'])}\">cover</a> · timing: "
+                    f"<a href=\"{url(files['mp4'])}\">mp4</a> · <a href=\"{url(files['jpg'])}\">cover</a> · timing: "
                     f"{escape(', '.join(sorted(set(o.get('timing', {}).values()))) or '-')}</div></div>")
             parts.append("</div>")
     parts.append("</body></html>\n")

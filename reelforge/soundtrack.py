@@ -8,16 +8,14 @@ from .audio import decode, loudnorm, mix, write_wav
 from .timeline import VOICE_LEAD, Timeline
 
 
-def soundtrack(tl: Timeline, folder: Path) -> Optional[Path]:
-    """A WAV in `folder` at the platform's loudness target; None when there is nothing to hear (the
-    encoder then writes silence)."""
+def soundtrack(tl: Timeline, raw: Path, out: Path) -> Optional[Path]:
+    """The mix written to `raw`, normalised to the platform's loudness target into `out` (returned);
+    `raw` itself when it is silent; None when there is nothing to hear (the encoder writes silence)."""
     lines = [(st.start + VOICE_LEAD, decode(st.line.audio)) for st in tl.scenes if st.line and st.line.audio]
     music = tl.script.music
     if not lines and music is None:
         return None
-    raw = folder / "mix.wav"
     write_wav(raw, mix(tl.duration, lines, (music.file, music.volume_db, music.duck_db) if music else None), 48000)
-    out = folder / "mix-normalised.wav"
     try:
         loudnorm(raw, out, tl.platform.loudness, tl.platform.true_peak)
     except ValueError:      # silence cannot be normalised

@@ -8,9 +8,11 @@ every cache write is atomic, so parallel renders never read half a file.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import subprocess
+import sys
 import threading
 import wave
 from dataclasses import replace
@@ -21,7 +23,7 @@ import numpy as np
 
 from .align import align, load_model, model_source, transcribe
 from .audio import RATE, decode, write_wav
-from .encode import atomic_path
+from .encode import write_atomic
 from .errors import Problem, RenderError, display
 from .ffmpeg import ffmpeg_exe
 from .model import Scene, Script, Voice
@@ -36,8 +38,15 @@ def default_cache() -> Path:
     return Path(root)
 
 
+CACHE_HINT = "or set REELFORGE_CACHE to a writable folder"
+
+
 class SpeechCache:
-    """Content-addressed store of synthesised sentences and assembled lines."""
+    """Content-addressed store of synthesised sentences and assembled lines.
+
+    An entry is a .wav and a .json written after it (marking it complete) that records the WAV's
+    sample count and SHA-256; an entry that does not match them is discarded, noted on stderr and made
+    again."""
 
     def __init__(self, root: Optional[Path] = None, enabled: bool = True):
         self.root = (root or default_cache()) / "speech"
@@ -54,18 +63,29 @@ class SpeechCache:
             return None
         try:
             info = json.loads(meta.read_text("utf-8"))
-            samples = _read_wav(wav)
-        except (OSError, ValueError, KeyError):
-            return None          # a damaged entry is simply made again
-        return Audio(samples, info["rate"], tuple(tuple(w) for w in info["words"]), info["timed"])
+            if "sha256" not in info:
+                return None      # written by an earlier reelforge: made again, silently
+            data = wav.read_bytes()
+            if hashlib.sha256(data).hexdigest() != info["sha256"]:
+                raise ValueError("its checksum does not match")
+            samples = _read_wav(io.BytesIO(data))
+            if len(samples) != info["samples"]:
+                raise ValueError(f"{len(samples)} samples instead of {info['samples']}")
+            return Audio(samples, info["rate"], tuple(tuple(w) for w in info["words"]), info["timed"])
+        except (OSError, ValueError, KeyError, TypeError, EOFError, wave.Error) as exc:
+            print(f"note: {display(wav)}: damaged speech cache entry ({exc}); synthesising it again", file=sys.stderr)
+            for f in (meta, wav):
+                f.unlink(missing_ok=True)
+            return None
 
     def store(self, key: str, audio: Audio) -> Path:
         wav = self.path(key, ".wav")
-        with atomic_path(wav) as tmp:
-            write_wav(tmp, audio.samples, audio.rate)
-        with atomic_path(self.path(key, ".json")) as tmp:   # the .json last: it marks the entry complete
-            tmp.write_text(json.dumps({"rate": audio.rate, "words": audio.words, "timed": audio.timed},
-                                      ensure_ascii=False), "utf-8")
+        data = io.BytesIO()
+        write_wav(data, audio.samples, audio.rate)
+        write_atomic(wav, data.getvalue(), CACHE_HINT)
+        write_atomic(self.path(key, ".json"), json.dumps(   # the .json last: it marks the entry complete
+            {"rate": audio.rate, "words": audio.words, "timed": audio.timed, "samples": len(audio.samples),
+             "sha256": hashlib.sha256(data.getvalue()).hexdigest()}, ensure_ascii=False), CACHE_HINT)
         return wav
 
     def sentence(self, engine, voice: Voice, text: str) -> Audio:
@@ -79,9 +99,22 @@ class SpeechCache:
         self.store(key, audio)
         return audio
 
+    def line(self, key: str, samples: np.ndarray) -> Path:
+        """An assembled line's WAV, rewritten unless the file holds exactly these samples."""
+        wav = self.path(key, ".line.wav")
+        data = io.BytesIO()
+        write_wav(data, samples, RATE)
+        try:
+            same = self.enabled and wav.read_bytes() == data.getvalue()
+        except OSError:
+            same = False
+        if not same:
+            write_atomic(wav, data.getvalue(), CACHE_HINT)
+        return wav
 
-def _read_wav(path: Path) -> np.ndarray:
-    with wave.open(str(path), "rb") as w:
+
+def _read_wav(f) -> np.ndarray:
+    with wave.open(f, "rb") as w:
         return np.frombuffer(w.readframes(w.getnframes()), "<i2").astype(np.float32) / 32768.0
 
 
@@ -133,6 +166,14 @@ def voice_problems(script: Script) -> list[Problem]:
     return out
 
 
+def lexicon(script: Script, lang: str) -> dict[str, str]:
+    """The pronunciation lexicon for one language: the brand kit's `pronounce:`, then the script's on top."""
+    out = {}
+    for entries in (script.brand.pronounce, script.pronounce):
+        out.update({written: said[lang] for written, said in entries.items() if lang in said})
+    return out
+
+
 def scene_line(script: Script, scene: Scene, index: int, lang: str, cache: SpeechCache) -> Line:
     voice = script.voices[lang]
     where = f"scenes[{index}] ({scene.id}).say.{lang}"
@@ -140,7 +181,7 @@ def scene_line(script: Script, scene: Scene, index: int, lang: str, cache: Speec
         engine = engine_of(voice)
         if hasattr(engine, "scene_audio"):
             return take_line(engine, voice, scene, lang, where)
-        return synthesized_line(engine, voice, scene.say[lang], lang, cache)
+        return synthesized_line(engine, voice, scene.say[lang], lang, cache, lexicon(script, lang))
     except SpeechError as exc:
         raise RenderError(f"{display(script.path)}:{scene.line}:1: {where}: {exc}") from None
 
@@ -156,35 +197,66 @@ def take_line(engine, voice: Voice, scene: Scene, lang: str, where: str) -> Line
                 timed=timed, sentences=((text, 0.0, len(samples) / RATE),))
 
 
-def synthesized_line(engine, voice: Voice, text: str, lang: str, cache: SpeechCache) -> Line:
+def synthesized_line(engine, voice: Voice, text: str, lang: str, cache: SpeechCache,
+                     lexicon: Optional[dict[str, str]] = None) -> Line:
     """Sentence by sentence (each cached), joined by the profile's pause."""
     pause = float(voice.options.get("sentence_pause", 0.35))
     parts, words, sents, t, timed = [], [], [], 0.0, "engine"
-    for k, sentence in enumerate(sentences(text, lang)):
-        audio = cache.sentence(engine, voice, sentence.spoken)
+    spoken = []
+    for k, sentence in enumerate(sentences(text, lang, lexicon)):
+        audio = sentence_audio(engine, voice, sentence, cache)
         samples = audio.samples if audio.rate == RATE else resample(audio.samples, audio.rate)
         if k:
             parts.append(np.zeros(int(pause * RATE), np.float32))
             t += pause
         words += shown_words(sentence, audio, t)
         sents.append((sentence.shown, t, t + len(samples) / RATE))
+        spoken.append(sentence.runs())
         parts.append(samples)
         t += len(samples) / RATE
         timed = "engine" if audio.timed == "engine" and timed == "engine" else "estimate"
     samples = np.concatenate(parts) if parts else np.zeros(1, np.float32)
-    key = digest(["line", RATE, [float(len(p)) for p in parts], [s[0] for s in sents], voice.name, dict(voice.options)])
-    wav = cache.path(key, ".line.wav")
-    if not wav.is_file() or not cache.enabled:
-        with atomic_path(wav) as tmp:
-            write_wav(tmp, samples, RATE)
+    key = digest(["line", RATE, [float(len(p)) for p in parts], [s[0] for s in sents], spoken, voice.name,
+                  dict(voice.options)])
+    wav = cache.line(key, samples)
     return Line(duration=len(samples) / RATE, words=tuple(words), audio=str(wav), timed=timed,
                 sentences=tuple(sents))
 
 
-def resample(samples: np.ndarray, rate: int) -> np.ndarray:
-    """Band-limited resampling to 48 kHz (ffmpeg's resampler) of a mono float32 signal."""
+JOIN_MARGIN = 0.03      # seconds of silence kept on each side where two voices meet inside a sentence
+
+
+def sentence_audio(engine, voice: Voice, sentence: Sentence, cache: SpeechCache) -> Audio:
+    """One sentence. Stretches read by another voice (Latin words inside Arabic) are synthesised with
+    that voice when the engine can switch (`voice_for(voice, lang)`), trimmed of the silence at the
+    joins and put end to end; each stretch's word times are offset by where it starts."""
+    runs = sentence.runs()
+    switch = getattr(engine, "voice_for", None)
+    if switch is None or not any(lang for lang, _ in runs):
+        return cache.sentence(engine, voice, sentence.spoken)
+    parts, words, timed, rate, at = [], [], "engine", None, 0
+    for i, (lang, text) in enumerate(runs):
+        audio = cache.sentence(engine, switch(voice, lang) if lang else voice, text)
+        rate = rate or audio.rate
+        samples = audio.samples if audio.rate == rate else resample(audio.samples, audio.rate, rate)
+        loud = np.flatnonzero(np.abs(samples) > max(1e-4, float(np.abs(samples).max(initial=0)) * 0.01))
+        margin = int(JOIN_MARGIN * rate)
+        head = max(0, int(loud[0]) - margin) if i and loud.size else 0
+        tail = min(len(samples), int(loud[-1]) + margin) if i < len(runs) - 1 and loud.size else len(samples)
+        kept = samples[head:tail]
+        for text_, start, end in audio.words:
+            s_, e_ = (min(max(x * rate - head, 0), len(kept)) for x in (start, end))
+            words.append((text_, (at + s_) / rate, (at + e_) / rate))
+        parts.append(kept)
+        at += len(kept)
+        timed = timed if audio.timed == "engine" else "estimate"
+    return Audio(np.concatenate(parts).astype(np.float32), rate, tuple(words), timed)
+
+
+def resample(samples: np.ndarray, rate: int, to: int = RATE) -> np.ndarray:
+    """Band-limited resampling (ffmpeg's resampler, to 48 kHz by default) of a mono float32 signal."""
     proc = subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-f", "f32le", "-ar", str(rate),
-                           "-ac", "1", "-i", "-", "-f", "f32le", "-ar", str(RATE), "-"],
+                           "-ac", "1", "-i", "-", "-f", "f32le", "-ar", str(to), "-"],
                           input=np.ascontiguousarray(samples, np.float32).tobytes(), capture_output=True, check=True)
     return np.frombuffer(proc.stdout, np.float32)
 

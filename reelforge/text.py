@@ -7,14 +7,19 @@
   each word's box is known (karaoke highlight, word-by-word reveal).
 - Bidi for the two-level case: the paragraph direction comes from its first strong letter; Latin
   words and numbers inside Arabic form left-to-right islands (and Arabic inside French right-to-left
-  ones); neutrals between two islands of one direction join them, others take the paragraph's.
+  ones); neutrals between two islands of one direction join them, others take the paragraph's. A
+  protected left-to-right span (spans.py: phone number, date, time, email, URL, Latin name) inside
+  Arabic is one island in its natural order: `+212 6 12 34 56 78`, `+` on the left.
+- Wrapping breaks only between protected spans, never at a no-break space, never after a weak word
+  when it can be helped; lines are balanced (the fewest lines, then the narrowest that keeps their
+  number), and a bullet's continuation lines hang under its text.
 - Sizes come from real font metrics and ink boxes: diacritics and descenders are never clipped,
   and the whole block (ink, stroke, shadow, background box) stays inside the box when it fits.
 """
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Mapping, Optional
@@ -22,7 +27,8 @@ from typing import Mapping, Optional
 from fontTools.ttLib import TTFont
 from PIL import Image, ImageDraw, ImageFilter, ImageFont, features
 
-from .language import TO_WESTERN_DIGITS, script_of
+from . import spans
+from .language import TO_WESTERN_DIGITS, language, script_of
 
 SCRIPTS = ("arabic", "latin", "tifinagh")
 RGBA = tuple[int, int, int, int]
@@ -36,11 +42,17 @@ class TextError(Exception):
 
 
 def clean(text: str, digits: str = "western") -> str:
-    """Strip tatweel (it carries no meaning); one digit set for the whole video."""
-    text = text.replace("\u0640", "")
+    """One digit set for the whole video. Tatweel is kept as the author wrote it (captions and speech
+    strip it themselves)."""
     if digits == "arabic-indic":
         return text.translate(TO_ARABIC_INDIC)
     return text.translate(TO_WESTERN_DIGITS)
+
+
+# IRCAM-standard Tifinagh writes every letter on its own: Noto Sans Tifinagh's `liga` joins ⵍⵍ, ⵍⵏ, ⵏⵍ and ⵏⵏ,
+# so it is off by default; the ligatures an author asks for with the consonant joiner (U+2D7F) stay (`ccmp`).
+DEFAULT_FEATURES = {"tifinagh": ("-liga",)}
+EMBOLDEN = 0.03          # share of the font size added around each stem for a synthesised bold (Noto Bold ≈ +0.06 em)
 
 
 @dataclass(frozen=True)
@@ -49,10 +61,27 @@ class Fonts:
     arabic: Mapping[str, Path]
     latin: Mapping[str, Path]
     tifinagh: Mapping[str, Path]
+    features: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_FEATURES))   # per script
 
     @classmethod
     def from_brand(cls, brand) -> "Fonts":
-        return cls(**{s: dict(brand.fonts.get(s, {})) for s in SCRIPTS})
+        return cls(**{s: dict(brand.fonts.get(s, {})) for s in SCRIPTS},
+                   features={**DEFAULT_FEATURES, **getattr(brand, "font_features", {})})
+
+    def _script(self, font: Path) -> Optional[str]:
+        return next((s for s in SCRIPTS if font in getattr(self, s).values()), None)
+
+    def features_of(self, font: Path) -> Optional[list[str]]:
+        """The OpenType features raqm gets for text in this font (the kit's, per script)."""
+        return list(self.features.get(self._script(font), ())) or None
+
+    def embolden(self, font: Path, weight: str, size: float) -> float:
+        """Pixels of same-colour stroke that draw a bold weight with a regular face, when the kit has
+        no bold file for the font's script (Noto Sans Tifinagh has none); 0 otherwise."""
+        script = self._script(font)
+        if weight != "bold" or script is None or "bold" in getattr(self, script):
+            return 0.0
+        return size * EMBOLDEN
 
     def path(self, script: str, weight: str) -> Optional[Path]:
         files = getattr(self, script)
@@ -170,8 +199,15 @@ def base_rtl(text: str) -> bool:
 
 def _directions(line: str, rtl: bool) -> list[bool]:
     """Resolved direction per character (True = right-to-left) for the two-level case."""
+    forced = [False] * len(line)
+    if rtl:     # a protected left-to-right span is one island (even on a line of its own)
+        for s in (s for s in spans.find(line) if s.ltr(line)):
+            forced[s.start:s.end] = [True] * (s.end - s.start)
     cls = []
-    for ch in line:
+    for ch, ltr in zip(line, forced):
+        if ltr:
+            cls.append("L")
+            continue
         s = script_of(ch)
         if s == "arabic":
             cls.append("R")
@@ -239,9 +275,11 @@ def _lay_line(line: str, rtl: bool, fonts: Fonts, weight: str, size: int, first_
     for p in _visual(_pieces(line, rtl, fonts, weight, first_word), rtl):
         f = _font(p.font, size)
         direction = "rtl" if p.rtl else "ltr"
-        w = f.getlength(p.text, direction=direction)
+        features = fonts.features_of(p.font)
+        w = f.getlength(p.text, direction=direction, features=features)
         if not p.text.isspace():
-            l, t, r, b = f.getbbox(p.text, direction=direction, anchor="ls")
+            l, t, r, b = f.getbbox(p.text, direction=direction, anchor="ls", features=features,
+                                   stroke_width=fonts.embolden(p.font, weight, size))
             left, right = min(left, x + l), max(right, x + r)
             top, bottom = min(top, t), max(bottom, b)
         asc, desc = f.getmetrics()
@@ -252,51 +290,72 @@ def _lay_line(line: str, rtl: bool, fonts: Fonts, weight: str, size: int, first_
     return LaidLine(line, tuple(placed), x, left, max(right, x), top, bottom, arabic)
 
 
-GLUE_BEFORE = set("!?:;%»…)]")     # French puts a space before these; never break there
-GLUE_AFTER = set("«([")
+def rules_lang(text: str, rtl: bool, lang: Optional[str] = None) -> str:
+    """Whose line-break rules apply: the given language when the text is in its script, else the
+    language of the text's script (a French line under an Arabic caption breaks the French way)."""
+    script = "arabic" if rtl and any(script_of(c) == "arabic" for c in text) else \
+        next((script_of(c) for c in text if script_of(c)), "latin")
+    if lang and language(lang).script == script:
+        return lang
+    return {"arabic": "ar", "tifinagh": "zgh"}.get(script, "fr")
 
 
-def _groups(paragraph: str) -> list[list[str]]:
-    """Words that must stay on one line together: '50 %', 'comprendre !', '« Pass »'."""
-    groups: list[list[str]] = []
-    glue_next = False
-    for w in paragraph.split():
-        if groups and (glue_next or set(w) <= GLUE_BEFORE):
-            groups[-1].append(w)
-        else:
-            groups.append([w])
-        glue_next = set(w) <= GLUE_AFTER
-    return groups
-
-
-def _wrap(paragraph: str, width: float, rtl: bool, fonts: Fonts, weight: str, size: int, first_word: int):
-    """Greedy word wrap in logical order. Returns laid lines and whether every line fits."""
-    groups = _groups(paragraph)
+def _wrap(paragraph: str, width: float, rtl: bool, fonts: Fonts, weight: str, size: int, first_word: int,
+          lang: str):
+    """Balanced wrap in logical order, breaking only between units (spans.units). Returns the laid
+    lines, whether every line fits, and the hanging indent of a bullet's continuation lines."""
+    ws = spans.words(paragraph)
+    if not ws:
+        return [], True, 0.0
     starts = [first_word]
-    for g in groups:
-        starts.append(starts[-1] + len(g))
+    for w in ws:
+        starts.append(starts[-1] + len(w.split()))     # word indices count every space (see _pieces)
 
     def lay(i, j):
-        return _lay_line(" ".join(w for g in groups[i:j] for w in g), rtl, fonts, weight, size, starts[i])
-    lines, ok, i = [], True, 0
-    while i < len(groups):
-        j = i + 1
-        best = lay(i, j)
-        while j < len(groups):
-            trial = lay(i, j + 1)
-            if trial.ink_right - trial.ink_left > width:
-                break
-            best, j = trial, j + 1
-        if best.ink_right - best.ink_left > width:
-            ok = False
-        lines.append(best)
-        i = j
-    return lines, ok
+        return _lay_line(" ".join(ws[i:j]), rtl, fonts, weight, size, starts[i])
+    space = _font(fonts.path("arabic" if rtl else "latin", weight) or fonts.path("latin", weight), size).getlength(" ")
+    adv = [lay(i, i + 1).width for i in range(len(ws))]
+    indent = adv[0] + space if ws[0] == "•" and len(ws) > 1 else 0.0
+
+    def measure(u):
+        return sum(adv[i] for i in u) + space * (len(u) - 1)
+    groups = spans.units(ws, lang, fits=lambda u: measure(u) <= width - indent)
+    widths = [measure(g) for g in groups]
+    # a protected span wider than the box is split only as a last resort: first shrink the text
+    whole = all(measure(u) <= width - indent for u in spans.units(ws, lang, soft=False))
+
+    def greedy(limit):
+        lines, cur, used = [], [], 0.0
+        for g, w in zip(groups, widths):
+            room = limit - (indent if lines else 0.0)
+            if cur and used + space + w > room:
+                lines.append(cur)
+                cur, used = [], 0.0
+            used = w if not cur else used + space + w
+            cur.append(g)
+        return lines + [cur]
+
+    def laid(lines):
+        out = [lay(ln[0][0], ln[-1][-1] + 1) for ln in lines]
+        return out, all(line.ink_right - line.ink_left <= width - (indent if k else 0.0) + 0.5
+                        for k, line in enumerate(out))
+    lines = greedy(width)
+    if len(lines) > 1:     # balance: the narrowest limit that keeps the number of lines
+        lo, hi = max(widths), width
+        for _ in range(10):
+            mid = (lo + hi) / 2
+            lo, hi = (lo, mid) if len(greedy(mid)) <= len(lines) else (mid, hi)
+        balanced, ok = laid(greedy(hi))
+        if ok:
+            return balanced, ok and whole, indent
+    out, ok = laid(lines)
+    return out, ok and whole, indent
 
 
 @dataclass(frozen=True)
 class _Layout:
     lines: tuple[LaidLine, ...]
+    indents: tuple[float, ...]   # hanging indent of each line (a bullet's continuation lines)
     baselines: tuple[float, ...]
     xs: tuple[float, ...]
     top: float
@@ -318,14 +377,15 @@ def _margin(style: Style, scale: float) -> tuple[float, float, float, float]:
 
 
 def _layout(text: str, fonts: Fonts, style: Style, box_w: float, box_h: float, rtl: bool, size: int,
-            scale: float, valign: str) -> _Layout:
+            scale: float, valign: str, lang: str) -> _Layout:
     ml, mt, mr, mb = _margin(style, scale)
     inner_w, inner_h = box_w - ml - mr, box_h - mt - mb
-    lines, ok, word = [], True, 0
+    lines, indents, ok, word = [], [], True, 0
     for paragraph in text.split("\n"):
-        laid, fit = _wrap(paragraph, inner_w, rtl, fonts, style.weight, size, word)
+        laid, fit, indent = _wrap(paragraph, inner_w, rtl, fonts, style.weight, size, word, lang)
         word += len(paragraph.split())
         lines += laid or [_lay_line("", rtl, fonts, style.weight, size, word)]
+        indents += [0.0] + [indent] * (len(laid) - 1) if laid else [0.0]
         ok &= fit
     pitch = size * style.line_spacing * (1.3 if any(line.arabic for line in lines) else 1.0)
     baselines, y = [], 0.0
@@ -343,27 +403,29 @@ def _layout(text: str, fonts: Fonts, style: Style, box_w: float, box_h: float, r
         align = {("start", True): "right", ("start", False): "left",
                  ("end", True): "left", ("end", False): "right"}[(align, rtl)]
     xs = []
-    for line in lines:
+    for line, indent in zip(lines, indents):
         ink_w = line.ink_right - line.ink_left
         if align == "left":
-            x = ml - line.ink_left
+            x = ml - line.ink_left + indent
         elif align == "right":
-            x = ml + inner_w - ink_w - line.ink_left
+            x = ml + inner_w - ink_w - line.ink_left - indent
         else:
             x = ml + (inner_w - ink_w) / 2 - line.ink_left
         xs.append(x)
-    return _Layout(tuple(lines), tuple(baselines), tuple(xs), top + dy, bottom + dy, size, ok)
+    return _Layout(tuple(lines), tuple(indents), tuple(baselines), tuple(xs), top + dy, bottom + dy, size, ok)
 
 
 def fit(text: str, fonts: Fonts, style: Style, box_w: float, box_h: float, *, direction: Optional[str] = None,
-        valign: str = "center") -> _Layout:
-    """Lay the text out at the style's size, shrinking by 4% steps to its minimum until it fits."""
+        valign: str = "center", lang: Optional[str] = None) -> _Layout:
+    """Lay the text out at the style's size, shrinking by 4% steps to its minimum until it fits.
+    `lang` chooses the line-break rules (see rules_lang)."""
     require_raqm()
     rtl = base_rtl(text) if direction is None else direction == "rtl"
+    rules = rules_lang(text, rtl, lang)
     size = max(1.0, style.size_px)
     while True:
         scale = size / style.size_px if style.size_px else 1.0
-        lay = _layout(text, fonts, style, box_w, box_h, rtl, max(1, round(size)), scale, valign)
+        lay = _layout(text, fonts, style, box_w, box_h, rtl, max(1, round(size)), scale, valign, rules)
         if lay.fits or size <= style.min_size_px:
             return lay
         size = max(style.min_size_px, size * 0.96)
@@ -371,10 +433,10 @@ def fit(text: str, fonts: Fonts, style: Style, box_w: float, box_h: float, *, di
 
 def render_text(text: str, fonts: Fonts, style: Style, box_w: float, box_h: float, *,
                 direction: Optional[str] = None, valign: str = "center",
-                highlight: Optional[tuple[int, RGBA]] = None) -> Block:
+                highlight: Optional[tuple[int, RGBA]] = None, lang: Optional[str] = None) -> Block:
     """Rasterise `text` fitted into a box_w × box_h box. See the module docstring."""
     rtl = base_rtl(text) if direction is None else direction == "rtl"
-    lay = fit(text, fonts, style, box_w, box_h, direction="rtl" if rtl else "ltr", valign=valign)
+    lay = fit(text, fonts, style, box_w, box_h, direction="rtl" if rtl else "ltr", valign=valign, lang=lang)
     scale = lay.size / style.size_px if style.size_px else 1.0
     ml, mt, mr, mb = _margin(style, scale)
     # draw on a canvas that surely holds all ink, then crop to what was drawn
@@ -395,11 +457,16 @@ def render_text(text: str, fonts: Fonts, style: Style, box_w: float, box_h: floa
             f = _font(p.font, lay.size)
             direction_ = "rtl" if p.rtl else "ltr"
             xy = (ox + x0 + pl.x, oy + base)
+            features, bold = fonts.features_of(p.font), fonts.embolden(p.font, style.weight, lay.size)
             for d, color in draws:
-                d.text(xy, p.text, font=f, fill=color, anchor="ls", direction=direction_,
-                       stroke_width=stroke, stroke_fill=style.stroke_color)
+                d.text(xy, p.text, font=f, fill=color, anchor="ls", direction=direction_, features=features,
+                       stroke_width=stroke + bold, stroke_fill=style.stroke_color if stroke else color)
+                if bold and stroke:     # the emboldened letters over the outline, in the text's colour
+                    d.text(xy, p.text, font=f, fill=color, anchor="ls", direction=direction_, features=features,
+                           stroke_width=bold, stroke_fill=color)
             if p.word is not None:
-                l, t, r, b = f.getbbox(p.text, direction=direction_, anchor="ls", stroke_width=stroke)
+                l, t, r, b = f.getbbox(p.text, direction=direction_, anchor="ls", features=features,
+                                       stroke_width=stroke + bold)
                 bx = boxes.setdefault(p.word, [1e9, 1e9, -1e9, -1e9])
                 bx[0], bx[1] = min(bx[0], xy[0] + min(l, 0)), min(bx[1], xy[1] + t)
                 bx[2], bx[3] = max(bx[2], xy[0] + max(r, pl.width)), max(bx[3], xy[1] + b)

@@ -6,6 +6,7 @@ rasterises or encodes.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Mapping, Optional
 
@@ -13,7 +14,8 @@ from .language import ends_sentence, language
 from .model import Animation, Background, Brand, Element, Scene, Script, TextStyle, Transition, frozen_map
 from .platforms import Platform
 from .registry import CAPTIONS, ELEMENTS
-from .spoken import sentences
+from .spans import TATWEEL, typeset
+from . import spans
 from .tts import Line, Word
 
 MIN_SCENE = 2.0
@@ -180,7 +182,12 @@ CAPTION_BAND = (0.0, 80.0, 100.0, 20.0)     # percent of the safe area: the bott
 
 
 def shifted(words, by: float) -> tuple[Word, ...]:
-    return tuple(Word(w.text, w.start + by, w.end + by) for w in words)
+    """Caption words moved by `by` seconds; tatweel, kept on screen, is stripped from captions."""
+    return tuple(Word(w.text.replace(TATWEEL, ""), w.start + by, w.end + by) for w in words)
+
+
+def typeset_event(ev, lang: str, spacing: bool):
+    return replace(ev, lines=tuple(typeset(x, lang, spacing) for x in ev.lines))
 
 
 def caption_items(script: Script, scene: Scene, lang: str, platform: Platform, duration: float,
@@ -193,40 +200,95 @@ def caption_items(script: Script, scene: Scene, lang: str, platform: Platform, d
     also = subs.also.get(lang)
     x, y, w, h = CAPTION_BAND
     main_box = px_box(platform, (x, y, w, h * (0.62 if also else 1.0)))
-    none = Animation("none", "none", 0.0)
     items = []
     rules = script.template.caption_rules(lang)
     caption = CAPTIONS[subs.style]
-    for ev in caption.events(shifted(line.words, VOICE_LEAD), lang, platform.fps, until=duration, rules=rules):
-        items += caption.items(ev, main_box, style)
+    words = shifted(line.words, VOICE_LEAD)
+    for ev in caption.events(words, lang, platform.fps, until=duration, rules=rules):
+        items += caption.items(typeset_event(ev, lang, script.spacing(lang)), main_box, style)
     if also and scene.say and scene.say.get(also):
         small = replace(style, size=style.size * 0.72, min_size=style.min_size * 0.72)
         box = px_box(platform, (x, y + h * 0.64, w, h * 0.36))
-        spans = [(s, e) for _, s, e in line.sentences] or [(line.words[0].start, line.words[-1].end)]
-        texts = [s.shown for s in sentences(scene.say[also], also)]
-        if len(texts) != len(spans):     # pair by share of characters over the spoken span
-            total, t0, t1 = sum(len(s) for s in texts), spans[0][0], spans[-1][1]
-            acc, spans = 0, []
-            for s in texts:
-                spans.append((t0 + (t1 - t0) * acc / total, t0 + (t1 - t0) * (acc + len(s)) / total))
-                acc += len(s)
-        for text, (s, e) in zip(texts, spans):
-            # one line at a time: the sentence cut into pieces of at most max_line characters
-            pieces, cur = [], []
-            for word in text.split():
-                if cur and len(" ".join(cur + [word])) > rules.max_line:
-                    pieces.append(" ".join(cur))
-                    cur = []
-                cur.append(word)
-            pieces.append(" ".join(cur))
-            total, acc = sum(len(p) + 1 for p in pieces), 0
-            for k, piece in enumerate(pieces):
-                a = s + (e - s) * acc / total
-                acc += len(piece) + 1
-                b = s + (e - s) * acc / total if k + 1 < len(pieces) else e + 0.3
-                items.append(Item("caption", box, a + VOICE_LEAD, min(duration, b + VOICE_LEAD), none, text=piece,
-                                  style=small, name="captions.also"))
+        none = Animation("none", "none", 0.0)
+        for ev in also_events(words, scene.say[also], also, script.template.caption_rules(also), platform.fps):
+            ev = typeset_event(ev, also, script.spacing(also))
+            items.append(Item("caption", box, ev.start, min(duration, ev.end), none, text=ev.text, style=small,
+                              name="captions.also"))
     return tuple(items)
+
+
+CLAUSE_END = re.compile(r"[,;:،؛]$")
+
+
+def _cut(items, is_end) -> list[list]:
+    out = [[]]
+    for it in items:
+        out[-1].append(it)
+        if is_end(it):
+            out.append([])
+    return [x for x in out if x]
+
+
+def _pair(spoken: list[list[Word]], shown: list[list[str]]) -> list[tuple[list[Word], list[str]]]:
+    """Each translated sentence with the spoken sentences it goes with: one to one when the counts
+    match, else in order by share of characters (every spoken sentence gets at least its span)."""
+    if len(spoken) == len(shown):
+        return list(zip(spoken, shown))
+    total = sum(len(" ".join(s)) for s in shown) or 1
+    tot_sp = sum(len(" ".join(w.text for w in s)) for s in spoken) or 1
+    groups: list[tuple[list[Word], list[str]]] = [([], []) for _ in spoken]
+    acc = 0
+    for s in shown:
+        mid = (acc + len(" ".join(s)) / 2) / total
+        acc += len(" ".join(s))
+        at, best = 0, None
+        for i, sp in enumerate(spoken):     # the spoken sentence whose share holds this one's middle
+            a = sum(len(" ".join(w.text for w in x)) for x in spoken[:i]) / tot_sp
+            b = a + len(" ".join(w.text for w in sp)) / tot_sp
+            d = 0 if a <= mid <= b else min(abs(mid - a), abs(mid - b))
+            if best is None or d < best:
+                at, best = i, d
+        groups[at][1].extend(s)
+    out: list[tuple[list[Word], list[str]]] = []
+    for sp, tr in groups:                   # a spoken sentence with nothing of its own extends the one before
+        if not tr and out:
+            out[-1] = (out[-1][0] + sp, out[-1][1])
+        elif out and not out[-1][1]:
+            out[-1] = (out[-1][0] + sp, tr)
+        else:
+            out.append((list(sp), list(tr)))
+    return out
+
+
+def also_events(words, text: str, lang: str, rules, fps: int):
+    """The translation line: per spoken sentence (per clause where both languages have as many
+    clauses and each clause can be read in its span), its translation shown for the span of that
+    sentence, cut into events of at most max_lines lines by the caption rules (spans never split, no
+    line ending on a weak word); within a span, events share the time by characters."""
+    from .captions import Event, break_lines, chunk, fits_lines, sentences_of
+    shown = _cut(spans.words(text), ends_sentence)
+    out = []
+    for sp, tr in _pair(sentences_of(words), shown):
+        sp_cl, tr_cl = _cut(sp, lambda w: CLAUSE_END.search(w.text)), _cut(tr, CLAUSE_END.search)
+        pairs = list(zip(sp_cl, tr_cl))
+        if len(sp_cl) != len(tr_cl) or any(len(" ".join(t)) > rules.reading_speed * (s[-1].end - s[0].start)
+                                           for s, t in pairs):
+            pairs = [(sp, tr)]
+        for spw, trw in pairs:
+            s, e = spw[0].start, spw[-1].end
+            size = sum(len(x) + 1 for x in trw)
+            pseudo, acc = [], 0
+            for x in trw:                    # the translation's words spread over the span by length
+                a = s + (e - s) * acc / size
+                acc += len(x) + 1
+                pseudo.append(Word(x, a, s + (e - s) * acc / size))
+            groups = chunk(pseudo, lang, rules.max_line * rules.max_lines, float("inf"),
+                           fits=lambda g: fits_lines(g, lang, rules))
+            for k, g in enumerate(groups):
+                end = groups[k + 1][0].start - rules.gap_frames / fps if k + 1 < len(groups) else e
+                out.append(Event(g[0].start, max(end, g[0].start + 1 / fps), break_lines(g, lang, rules), tuple(g)))
+    gap = rules.gap_frames / fps        # consecutive spans: two frames apart, like every caption
+    return [replace(a, end=min(a.end, max(b.start - gap, a.start + 1 / fps))) for a, b in zip(out, out[1:])] + out[-1:]
 
 
 END_CARD_SECONDS = 3.0
@@ -290,7 +352,8 @@ def build(script: Script, lang: str, platform: Platform, lines: Mapping[str, Lin
         transition = scene.transition or template.transition
         if i == len(scenes) - 1:
             transition = Transition("cut", 0.0)
-        items = scene_items(script, scene, lang, platform, duration, rtl) \
+        items = tuple(replace(i, text=typeset(i.text, lang, script.spacing(lang))) if i.text else i
+                      for i in scene_items(script, scene, lang, platform, duration, rtl)) \
             + caption_items(script, scene, lang, platform, duration, line)
         out.append(SceneTime(scene, i, t, duration, background, items, transition, line))
         t += duration

@@ -165,11 +165,16 @@ def test_one_failure_does_not_stop_the_others(repo):
     bad_video = SCRIPT.format(id="delta", fr="Salut.").replace(
         "    layout: end\n", "    layout: end\n    background: {video: ../assets/clip.mp4}\n")
     (repo / "scripts" / "d.yaml").write_text(bad_video)
+    # a failure that only the job finds: its French voiceover outlasts the scene's explicit duration
+    long_fr = "Une phrase bien trop longue pour une scène d'une demi-seconde, vraiment beaucoup trop longue."
+    (repo / "scripts" / "e.yaml").write_text(SCRIPT.format(id="epsilon", fr=long_fr).replace(
+        "    say: {ar:", "    duration: 1\n    say: {ar:"))
     result, s = build("--jobs", "2")
     assert result.exit_code == 1
     failed = {f["name"]: f["error"] for f in s["failed"]}
     assert "unknown brand 'nope'" in failed["scripts/broken.yaml"]
-    assert "cannot read the video" in failed["delta/ar/reels"]
+    assert "cannot read the video" in failed["scripts/d.yaml"]          # probed when the script loads
+    assert "is shorter than its fr voiceover" in failed["epsilon/fr/reels"]
     assert "alpha/fr/reels" in s["rendered"] and "beta/ar/reels" in s["rendered"]
     assert not list((repo / "out").rglob("*.partial*"))
 

@@ -143,7 +143,7 @@ def test_corrupt_video_background_gets_a_clear_error(project):
     (project / "v.yaml").write_text(text, encoding="utf-8")
     result = run("render", "v.yaml", "-l", "fr", "-p", "reels", "--draft", "-o", "out", cwd=project)
     assert result.exit_code == 2, result.output
-    assert "assets/clip.mp4:1:1: scenes[2] (picture).background: cannot read the video" in result.output
+    assert "v.yaml:30:25: scenes[2].background.video: cannot read the video assets/clip.mp4" in result.output
     assert not list((project / "out").rglob("*.mp4"))
 
 

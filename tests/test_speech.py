@@ -187,7 +187,7 @@ def test_render_meets_the_loudness_target(project, tmp_path):
     assert result.exit_code == 0, result.output
     m = audio.measure(project / "out" / "test-reel" / "fr" / "reels.mp4")
     assert abs(m["integrated"] - (-14)) <= 1.0, m
-    assert m["true_peak"] <= -1.0, m
+    assert m["true_peak"] <= -1.5, m                   # the platform's target, measured on the encoded AAC
 
 
 def test_explicit_duration_shorter_than_speech_is_an_error(project):

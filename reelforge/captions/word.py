@@ -1,8 +1,9 @@
-"""`style: word`: one word at a time, popping in."""
+"""`style: word`: one word at a time, popping in (words too quick to read share their event)."""
 from __future__ import annotations
 
+from .. import spans
 from ..model import Animation
-from . import DEFAULT, timed
+from . import DEFAULT, merge_short, sentences_of, text_of, timed
 from .block import Block
 
 
@@ -11,7 +12,10 @@ class WordByWord(Block):
     animate = Animation("pop", "none", 0.12)
 
     def events(self, words, lang, fps, until=None, rules=DEFAULT):
-        return timed([[w] for w in words], fps, None, until, rules)
+        groups = [[s[i] for i in u] for s in sentences_of(words)
+                  for u in spans.units([w.text for w in s], lang, soft=False)]
+        groups = merge_short(groups, fps, until, rules, lambda g: len(text_of(g)) <= rules.karaoke_chars)
+        return timed(groups, fps, None, until, rules)
 
 
 STYLE = WordByWord()

@@ -5,12 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from ..errors import Problem
-from ..model import Brand, EndCard, Logo, TextStyle, frozen_map
-from .checks import font_problem
+import re
+
+from ..errors import Problem, did_you_mean
+from ..model import LANGUAGES, Brand, EndCard, Logo, TextStyle, frozen_map
+from .checks import font_problem, image_problem
 from .documents import open_doc
-from .options import (INVALID, Choice, Colour, Context, File, MapOf, Number, Option, Pair, Raw, Schema, Str, Text,
-                      valid)
+from .options import (INVALID, Choice, Colour, Context, File, ListOf, MapOf, Number, Option, Pair, Raw, Schema, Str,
+                      Text, join, valid)
+from .yamlfile import YList, YMap, type_name
 
 WEIGHTS = ("regular", "bold")
 ALIGNS = ("center", "start", "end", "left", "right")
@@ -32,6 +35,53 @@ class Palette(MapOf):
                 if value and needed not in value:
                     ctx.error(value.at, "colors", f"missing colour '{needed}' (every kit names light, dark and accent)")
         return out
+
+
+class Pronounce(Option):
+    """`pronounce: {"CNSS": {fr: "cé enne esse esse", ar: "سي إن إس إس"}, "Saïd": "Sa-ïd"}`: what the
+    voice says for a written word or phrase, per language (one text: every language)."""
+
+    def check(self, value, pos, where, ctx):
+        if not isinstance(value, YMap):
+            ctx.error(pos, where, f"expected a mapping of written forms to what is said, got {type_name(value)}")
+            return INVALID
+        out = {}
+        for written, said in value.items():
+            w = join(where, written)
+            if not isinstance(written, str) or not written.strip():
+                ctx.error(value.key_pos.get(written, value.at), w, "the written form is empty")
+                continue
+            if isinstance(said, (str, int, float)) and not isinstance(said, bool):
+                said_map = {lang: str(said) for lang in LANGUAGES}
+                spots = {lang: value.pos(written) for lang in LANGUAGES}
+            elif isinstance(said, YMap):
+                said_map, spots = {}, {}
+                for lang, text in said.items():
+                    if lang not in LANGUAGES:
+                        ctx.error(said.key_pos[lang], join(w, lang), f"unknown language '{lang}'; {did_you_mean(lang, LANGUAGES)}")
+                    elif text is None or isinstance(text, (bool, YMap, YList)):
+                        ctx.error(said.pos(lang), join(w, lang), f"expected text, got {type_name(text)}")
+                    else:
+                        said_map[lang], spots[lang] = str(text), said.pos(lang)
+            else:
+                ctx.error(value.pos(written), w, f"expected text or a mapping by language, got {type_name(said)}")
+                continue
+            for lang, text in list(said_map.items()):
+                if not text.strip():
+                    ctx.error(spots[lang], join(w, lang) if isinstance(said, YMap) else w,
+                              "empty: write what the voice should say, or remove the entry")
+                    del said_map[lang]
+            out[" ".join(written.split())] = frozen_map({lang: " ".join(t.split()) for lang, t in said_map.items()})
+        return frozen_map(out)
+
+    def json(self):
+        said = {"type": "string", "minLength": 1, "pattern": r"\S"}
+        return {"type": "object", "propertyNames": {"minLength": 1},
+                "additionalProperties": {"oneOf": [said, {"type": "object", "propertyNames": {"enum": list(LANGUAGES)},
+                                                          "additionalProperties": said}]}}
+
+
+PRONOUNCE_HELP = "what the voice says for a written word or phrase: {written: {fr: ..., ar: ...}}, every engine"
 
 
 def style_fields() -> dict[str, Option]:
@@ -65,7 +115,14 @@ def text_style(name: str, v: dict) -> Optional[TextStyle]:
                      align=v["align"], line_spacing=v["line_spacing"], **kw)
 
 
-FONT = Schema({"regular": File(check=font_problem), "bold": File(None, check=font_problem)})
+FEATURE = re.compile(r"^[+-]?[A-Za-z0-9 ]{4}(=\d+)?$")
+FONT = Schema({
+    "regular": File(check=font_problem),
+    "bold": File(None, check=font_problem, help="none: bold styles embolden the regular face"),
+    "features": ListOf(Str(pattern=FEATURE, hint="; write an OpenType feature tag such as -liga or +ss01"), None,
+                       help="OpenType features for this script's text (raqm), e.g. [-liga]; "
+                            "default: [-liga] for tifinagh, none for the others"),
+})
 CAPTIONS_DEFAULT = {"size": 4.6, "min_size": 3.2, "weight": "bold"}
 
 BRAND = Schema({
@@ -74,8 +131,8 @@ BRAND = Schema({
     "fonts": Schema({"arabic": FONT, "latin": FONT, "tifinagh": Schema(FONT.fields, None)},
                     help="font files per script, shipped in the kit with their licence"),
     "logo": Schema({
-        "file": File(help="the logo for light backgrounds"),
-        "on_dark": File(None, help="the light-ink variant for dark backgrounds"),
+        "file": File(check=image_problem, help="the logo for light backgrounds"),
+        "on_dark": File(None, check=image_problem, help="the light-ink variant for dark backgrounds"),
         "position": Choice(LOGO_POSITIONS, "top-end"),
         "size": Number(2, 60, 14.0, help="width in percent of the safe area's width"),
         "clear_space": Number(0, 2, 0.25, help="share of the logo's height kept free around it"),
@@ -85,6 +142,10 @@ BRAND = Schema({
                         "highlight": Colour("accent", help="the spoken word in karaoke captions")}, None),
     "end_card": Schema({"text": Text(languages=lambda ctx: ()), "url": Str(""), "hashtag": Str("")}, None),
     "lint": Raw(None, help="thresholds of `reelforge lint`, and `off: {rule: reason}`"),
+    "pronounce": Pronounce(None, help=PRONOUNCE_HELP),
+    "lottie": Schema({"colors": MapOf(Colour(), key=Colour(hex_only=True),
+                                      help="default recolouring of every Lottie element: {file colour: brand colour}")},
+                     None),
 }, extra=("reelforge-brand",))
 
 
@@ -109,10 +170,15 @@ def load_brand(path: Path, key: str, problems: list[Problem]) -> Optional[Brand]
     if v["colors"] is INVALID or v["styles"] is INVALID or caption_style is None:
         return None         # the template cannot be checked against this kit; its problems are recorded
     return Brand(name=v["name"] or key, key=key, path=kit, colors=v["colors"],
-                 fonts=frozen_map({script: frozen_map({w: f for w, f in files.items() if f not in (None, INVALID)})
+                 fonts=frozen_map({script: frozen_map({w: f for w, f in files.items()
+                                                       if w in WEIGHTS and f not in (None, INVALID)})
                                    for script, files in fonts.items() if isinstance(files, dict)}),
+                 font_features=frozen_map({script: tuple(files["features"]) for script, files in fonts.items()
+                                           if isinstance(files, dict) and files.get("features") not in (None, INVALID)}),
+                 pronounce=v["pronounce"] if v["pronounce"] not in (None, INVALID) else frozen_map({}),
                  logo=Logo(**logo) if logo and valid(logo) else None, styles=frozen_map(styles), captions=caption_style,
                  caption_highlight=captions["highlight"],
                  end_card=EndCard(text=card["text"], url=card["url"], hashtag=card["hashtag"])
                  if card and valid(card) else None,
-                 lint=v["lint"] if v["lint"] not in (None, INVALID) else frozen_map({}))
+                 lint=v["lint"] if v["lint"] not in (None, INVALID) else frozen_map({}),
+                 lottie_colors=v["lottie"]["colors"] if v["lottie"] and valid(v["lottie"]) else frozen_map({}))

@@ -28,7 +28,7 @@ def open_doc(path: Path, kind: str, problems: list[Problem]) -> Optional[YMap]:
         hint = f" (this looks like a {others[0]} file)" if others else ""
         ctx.error(doc.at, "", f"missing `{key}: {SUPPORTED_VERSION}` (the format version){hint}")
         return None
-    if doc[key] != SUPPORTED_VERSION:
+    if type(doc[key]) is not int or doc[key] != SUPPORTED_VERSION:      # `true` is not 1
         ctx.error(doc.pos(key), key, f"unsupported format version {doc[key]!r}; "
                                      f"this reelforge reads version {SUPPORTED_VERSION}")
         return None
@@ -39,6 +39,10 @@ def resolve(kind: str, name: str, project: Path, base: Path, ctx: Context, pos, 
     """A brand / template / voice name (or path) -> its file, or None with a problem recorded."""
     if projects.looks_like_path(name):
         path = (base / name).resolve()
+        if not projects.inside(path, project):
+            ctx.error(pos, where, f"{kind} '{name}' is outside the project folder {display(project)}; "
+                                  "keep brand kits, templates and voices inside it")
+            return None
         if kind == "brand" and path.is_dir():
             path = path / "brand.yaml"
         if path.is_file():

@@ -13,18 +13,51 @@ null) takes its default, and a key without default is required.
 """
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Optional
 
 from ..errors import Problem, did_you_mean, display
 from ..model import LANGUAGES, frozen_map, hex_rgba
+from . import limits
 from .yamlfile import YList, YMap, type_name
 
 MISSING = object()      # no default: the key is required
 INVALID = object()      # the value was wrong; a problem was recorded
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 VAR_RE = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_-]*)\}")
+# not characters (lone surrogates), controls other than tab and newline, bidi embeddings and overrides
+BAD_CHAR = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e]")
+ISOLATE = re.compile("[\u2066-\u2069]")
+
+
+def text_problem(text: str, limit: int = limits.TEXT_CHARS, what: str = "text") -> Optional[str]:
+    """Why a text cannot be shown (or spoken) as written, or None: too long, a character that is not
+    one, a control character, or bidi controls that make the screen show another order than the YAML."""
+    if len(text) > limit:
+        return f"{len(text):,} characters; a {what} may hold at most {limit:,}"
+    bad = BAD_CHAR.search(text)
+    if bad:
+        c, at = bad.group(), bad.start() + 1
+        if "\u202a" <= c <= "\u202e":
+            return (f"U+{ord(c):04X} ({unicodedata.name(c)}) at character {at} makes the screen show another order "
+                    "than the YAML; write the text in reading order (to set a direction, use the isolates "
+                    "U+2066..U+2069 or the marks U+200E/U+200F)")
+        if "\ud800" <= c <= "\udfff":
+            return f"U+{ord(c):04X} at character {at} is half of a surrogate pair, not a character; write the character itself"
+        return f"control character U+{ord(c):04X} at character {at}; remove it (a new line is written \\n)"
+    if ISOLATE.search(text):
+        depth = 0
+        for m in ISOLATE.finditer(text):
+            depth += -1 if m.group() == "\u2069" else 1
+            if depth < 0:
+                break
+        if depth:
+            return ("unbalanced bidi isolates: each U+2066, U+2067 or U+2068 needs its own U+2069 after it, "
+                    "or the rest of the line is reordered")
+    return None
 
 
 PLAIN_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -52,6 +85,7 @@ class Context:
         self.languages = tuple(languages)
         self.variables = variables                  # {name: text} substituted in texts, or None
         self.palette = palette if palette is not None else {}
+        self.var_refs = 0                           # {var} references substituted (limits.VAR_REFS)
         for name, value in facts.items():          # what else options look up: styles, layouts, ...
             setattr(self, name, value)
 
@@ -105,6 +139,10 @@ class Str(Option):
             ctx.error(pos, where, f"expected text, got {type_name(value)}")
             return INVALID
         value = str(value)
+        problem = text_problem(value)
+        if problem:
+            ctx.error(pos, where, problem)
+            return INVALID
         if self.pattern is not None and not self.pattern.match(value):
             ctx.error(pos, where, f"invalid value '{value}'{self.hint}")
             return INVALID
@@ -174,6 +212,10 @@ class Number(Option):
             ctx.error(pos, where, f"expected {'a whole number' if self.integer else 'a number'}, "
                                   f"got {type_name(value)} '{value}'")
             return INVALID
+        problem = number_problem(value)
+        if problem:
+            ctx.error(pos, where, problem)
+            return INVALID
         lo, hi = self.lo, self.hi
         if value != value or (lo is not None and value < lo) or (hi is not None and value > hi):
             rng = f"between {lo} and {hi}" if lo is not None and hi is not None else \
@@ -189,6 +231,16 @@ class Number(Option):
         if self.hi is not None:
             out["maximum"] = self.hi
         return out
+
+
+def number_problem(value) -> Optional[str]:
+    """Non-finite numbers (.nan, .inf) and numbers too large for any setting, whatever their option's range."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"expected a finite number, got {value}"
+    if abs(value) > limits.NUMBER:
+        shown = f"{value:g}" if isinstance(value, float) else str(value) if abs(value) < 1e15 else "a number of 16 digits or more"
+        return f"{shown} is too large: no setting takes a number beyond ±{limits.NUMBER:,}"
+    return None
 
 
 class Bool(Option):
@@ -243,10 +295,18 @@ class Box(Option):
                 or any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in value)):
             ctx.error(pos, where, "expected a box [x, y, w, h] in percent of the safe area")
             return INVALID
+        problem = next(filter(None, map(number_problem, value)), None)
+        if problem:
+            ctx.error(pos, where, f"box: {problem}")
+            return INVALID
         x, y, w, h = (float(v) for v in value)
         if min(x, y) < 0 or w <= 0 or h <= 0 or x + w > 100.001 or y + h > 100.001:
             ctx.error(pos, where, f"box [{x:g}, {y:g}, {w:g}, {h:g}] leaves the safe area: "
                                   "x, y ≥ 0, w, h > 0, x + w ≤ 100, y + h ≤ 100")
+            return INVALID
+        if min(w, h) < limits.BOX_MIN:
+            ctx.error(pos, where, f"box [{x:g}, {y:g}, {w:g}, {h:g}] is too small to show anything: "
+                                  f"w and h must be at least {limits.BOX_MIN:g} (percent of the safe area)")
             return INVALID
         return (x, y, w, h)
 
@@ -266,6 +326,10 @@ class Pair(Option):
         if (not isinstance(value, YList) or len(value) != 2
                 or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)):
             ctx.error(pos, where, self.message)
+            return INVALID
+        problem = next(filter(None, map(number_problem, value)), None)
+        if problem:
+            ctx.error(pos, where, problem)
             return INVALID
         return (float(value[0]), float(value[1]))
 
@@ -291,15 +355,17 @@ class Duration(Number):
 class Text(Option):
     """One string for every language, or a mapping by language; `{var}` substituted. -> {lang: str}"""
 
-    def __init__(self, default=MISSING, *, languages: Optional[Callable[[Context], Iterable[str]]] = None, help=""):
+    def __init__(self, default=MISSING, *, languages: Optional[Callable[[Context], Iterable[str]]] = None,
+                 limit: int = limits.TEXT_CHARS, what: str = "text", help=""):
         super().__init__(default, help)
         self.languages = languages      # which languages it must have (default: the script's)
+        self.limit, self.what = limit, what
 
     def check(self, value, pos, where, ctx):
         langs = tuple(self.languages(ctx)) if self.languages else ctx.languages
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            out = {lang: str(value) for lang in langs}
-            out = {lang: substitute(s, ctx, pos, where) for lang, s in out.items()}
+            text = self.text(str(value), ctx, pos, where) if langs else ""
+            out = {lang: text for lang in langs}
         elif isinstance(value, YMap):
             out = {}
             for lang, s in value.items():
@@ -309,7 +375,7 @@ class Text(Option):
                 elif s is None or isinstance(s, (bool, YMap, YList)):
                     ctx.error(value.pos(lang), w, f"expected text, got {type_name(s)}")
                 else:
-                    out[lang] = substitute(str(s), ctx, pos, w)
+                    out[lang] = self.text(str(s), ctx, pos, w)
             for lang in langs:
                 if lang not in value:
                     ctx.error(value.at, where, f"missing the '{lang}' text: the script renders {lang}"
@@ -319,6 +385,15 @@ class Text(Option):
             return INVALID
         return frozen_map(out)
 
+    def text(self, text: str, ctx: Context, pos, where: str) -> str:
+        """One language's text, variables substituted; its length and characters checked."""
+        known = len(ctx.problems)
+        text = substitute(text, ctx, pos, where, self.limit)
+        problem = text_problem(text, self.limit, self.what) if len(ctx.problems) == known else None
+        if problem:
+            ctx.error(pos, where, problem)
+        return text
+
     def json(self):
         return {"oneOf": [{"type": ["string", "number"]},
                           {"type": "object", "propertyNames": {"enum": list(LANGUAGES)},
@@ -326,17 +401,28 @@ class Text(Option):
                 "description": "one text for every language, or {ar: ..., fr: ...}"}
 
 
-def substitute(text: str, ctx: Context, pos, where: str) -> str:
-    """`{name}` -> the script's variable (plain substitution); `{{` and `}}` are literal braces."""
+def substitute(text: str, ctx: Context, pos, where: str, limit: int = limits.TEXT_CHARS) -> str:
+    """`{name}` -> the script's variable (plain substitution); `{{` and `}}` are literal braces.
+    At most limits.VAR_REFS references per document; substitution stops once the text exceeds `limit`."""
     variables = ctx.variables
     if variables is None:
         return text
+    size = 0
 
     def repl(match):
+        nonlocal size
         if match.group(0) in ("{{", "}}"):
             return match.group(0)[0]
         name = match.group(1)
+        ctx.var_refs += 1
+        if ctx.var_refs > limits.VAR_REFS:
+            if ctx.var_refs == limits.VAR_REFS + 1:
+                ctx.error(pos, where, f"more than {limits.VAR_REFS:,} {{var}} references; that is the limit for one document")
+            return ""
         if name in variables:
+            if size > limit:        # the text is already too long: stop growing it
+                return ""
+            size += len(variables[name])
             return variables[name]
         ctx.error(pos, where, f"unknown variable '{{{name}}}'; "
                               + (did_you_mean(name, variables) if variables else "define it under `vars:`"))
@@ -367,7 +453,11 @@ class File(Str):
             ctx.error(pos, where, f"folder not found: {display(path)}")
             return INVALID
         if not self.folder and not path.is_file():
-            ctx.error(pos, where, f"file not found: {display(path)}")
+            ctx.error(pos, where, f"not a regular file: {display(path)}" if path.exists() else f"file not found: {display(path)}")
+            return INVALID
+        if not self.folder and path.stat().st_size > limits.ASSET_BYTES:
+            ctx.error(pos, where, f"{display(path)} is {path.stat().st_size / 1e6:,.0f} MB; the limit for an asset "
+                                  f"is {limits.size(limits.ASSET_BYTES)}")
             return INVALID
         reason = self.readable(path) if self.readable else None
         if reason:

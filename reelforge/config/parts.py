@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..animation import EASINGS
 from ..model import Animation, Background, Keyframe, Transition
 from ..registry import ANIMATIONS, TRANSITIONS
-from .checks import image_problem
+from .checks import image_problem, video_problem
 from .options import (INVALID, Bool, Choice, Colour, Context, File, ListOf, Number, Option, Schema, join, valid)
 from .yamlfile import YMap
 
@@ -71,7 +71,7 @@ class BackgroundOption(Schema):
             "gradient": ListOf(Colour(), None, help="two or more colours"),
             "direction": Choice(("vertical", "horizontal", "diagonal", "radial"), "vertical"),
             "image": File(None, check=image_problem),
-            "video": File(None),
+            "video": File(None, check=video_problem),
             "fit": Choice(("cover", "contain"), "cover"),
             "zoom": Number(1, 2, lambda v: 1.0 if v.get("video") else 1.06, help="slow zoom over the scene"),
             "start": Number(0, None, 0.0, help="video: seconds into the file"),

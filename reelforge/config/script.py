@@ -8,8 +8,10 @@ from ..errors import did_you_mean
 from ..model import LANGUAGES, Element, frozen_map
 from ..platforms import registry as platforms
 from ..registry import CAPTIONS, ELEMENTS, PluginError
-from .checks import image_problem
-from .options import (INVALID, Bool, Box, Choice, Duration, File, ListOf, MapOf, Number, Option, Schema, Str, Text, join, ID_RE, valid)
+from .brand import PRONOUNCE_HELP, Pronounce
+from . import limits
+from .checks import audio_problem, image_problem
+from .options import (INVALID, Bool, Box, Choice, Duration, File, ListOf, MapOf, Number, Option, Schema, Str, Text, join, ID_RE, text_problem, valid)
 from .parts import AnimationOption, BackgroundOption, TransitionOption
 from .yamlfile import YList, YMap, type_name
 
@@ -72,6 +74,9 @@ class Vars(Option):
                 ctx.error(value.key_pos[k], join(where, k), "a variable name uses letters, digits, _ and -")
             elif v is None or isinstance(v, (bool, YMap, YList)):
                 ctx.error(value.pos(k), join(where, k), f"expected text, got {type_name(v)}")
+            elif problem := text_problem(str(v), limits.SAY_CHARS, "variable"):
+                ctx.error(value.pos(k), join(where, k), problem)
+                out[k] = ""         # known, so that its uses are not reported too
             else:
                 out[k] = str(v)
         ctx.variables = out
@@ -113,7 +118,7 @@ SUBTITLES = Schema({
 }, None)
 
 MUSIC = Schema({
-    "file": File(help="looped, faded, ducked under the voice"),
+    "file": File(check=audio_problem, help="looped, faded, ducked under the voice"),
     "volume_db": Number(-60, 0, -20.0),
     "duck_db": Number(-60, 0, -10.0, help="how much lower the music goes under the voice"),
 }, None)
@@ -172,7 +177,8 @@ SCENE = Schema({
     "id": Str(None, pattern=ID_RE, hint="; use letters, digits, - and _", help="unique within the script"),
     "layout": Choice(lambda ctx: ctx.layouts, what="layout", among=lambda ctx: f" in template '{ctx.template}'",
                      help="a layout of the template"),
-    "say": Text(None, languages=lambda ctx: ctx.voiced, help="the voiceover; drives the scene's length"),
+    "say": Text(None, languages=lambda ctx: ctx.voiced, limit=limits.SAY_CHARS, what="voiceover text",
+                help="the voiceover; drives the scene's length"),
     "text": Text(None, help="fills the layout's `text` slot"),
     "subtext": Text(None, help="fills the layout's `subtext` slot"),
     "bullets": ListOf(Text(), None, help="fills a `bullets` slot"),
@@ -196,6 +202,11 @@ SCRIPT = Schema({
     "voice": MapOf(Option(), None, help="{lang: profile name, or an inline profile}"),
     "subtitles": SUBTITLES,
     "music": MUSIC,
+    "pronounce": Pronounce(None, help=PRONOUNCE_HELP + "; over the brand kit's"),
+    "typography": MapOf(Schema({
+        "spacing": Bool(None, help="thin no-break space before ; : ! ? and inside « » (default: on in French)"),
+    }), frozen_map({}), key=Choice(LANGUAGES, what="language"),
+        help="{fr: {spacing: false}}: typographic rules per language, on screen and in captions (never spoken)"),
     "scenes": ListOf(SCENE),
 }, extra=("reelforge",))
 

@@ -14,7 +14,8 @@ An element kind (`type: <name>` under a scene's `elements:`) is an object with:
         `ctx.name` (for messages) are there for anything else
     place(item, timeline, where, background) -> layers.Placed | a moving source
         how an item is drawn, once per scene: a still sprite and its top-left corner, or an object
-        with `origin` (x, y), `frame(t) -> H×W×3 uint8` (t: seconds into the item) and `close()`.
+        with `origin` (x, y), `frame(t)` (t: seconds into the item) and `close()`; `frame` gives opaque
+        H×W×3 uint8 (pasted), or RGBA (H×W×4 uint8 or a layers.Sprite: blended and animated like a sprite)
         `where` names the item in error messages; `background` is the scene's first background frame
 
 `ElementKind` gives `items()` (one item) and an empty `options`. The layouts' text, bullets and image

@@ -1,4 +1,5 @@
 """`type: video`: a video clip playing (looped) in its box."""
+from ..config.checks import video_problem
 from ..config.options import File, Schema
 from ..media import VideoSource
 from . import ElementKind
@@ -6,7 +7,7 @@ from . import ElementKind
 
 class VideoElement(ElementKind):
     name = "video"
-    options = Schema({"file": File(help="a video file, relative to the script")})
+    options = Schema({"file": File(check=video_problem, help="a video file, relative to the script")})
 
     def place(self, item, timeline, where, background):
         x, y, w, h = item.box

@@ -25,7 +25,8 @@ The audio itself is returned as espeak made it: nothing is trimmed.
 espeak-ng keeps global state and is not thread-safe: every call into the library holds one
 module-level lock. Its synthesis state also lives in C statics that no API resets, so each call loads a
 private copy of the library afresh and unloads it after (about 3 ms): the same arguments give the same
-samples, in any order, in any process.
+samples, in any order, in any process. The copy is one file per library content in reelforge's cache
+folder, shared by every process (nothing is left in the temporary folder).
 
     speech = synthesize("Inscrivez-vous au Pass Jeunes avant le 30 juin.", voice="fr", rate=160)
     speech.samples, speech.sample_rate        # float32 mono, 22050 Hz
@@ -34,10 +35,10 @@ samples, in any order, in any process.
 from __future__ import annotations
 
 import _ctypes
-import atexit
 import ctypes
 import difflib
-import shutil
+import hashlib
+import os
 import tempfile
 import threading
 import unicodedata
@@ -278,11 +279,25 @@ class _Runtime:
             self._probe()
 
     def _private_copy(self) -> str:
+        """One copy per library content in the cache folder (the same root as the speech cache), shared
+        by every process and never removed: no per-process copy is ever left behind. The installed
+        library itself when the cache cannot hold it."""
         try:
-            folder = tempfile.mkdtemp(prefix="reelforge-espeak-")
-            atexit.register(shutil.rmtree, folder, True)
-            target = Path(folder) / Path(self.library_path).name
-            shutil.copyfile(self.library_path, target)
+            data = Path(self.library_path).read_bytes()
+            root = os.environ.get("REELFORGE_CACHE") or os.path.join(
+                os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "reelforge")
+            target = Path(root) / "lib" / hashlib.sha256(data).hexdigest()[:16] / Path(self.library_path).name
+            if not (target.is_file() and target.read_bytes() == data):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+                try:
+                    with os.fdopen(fd, "wb") as f:
+                        f.write(data)
+                    os.chmod(tmp, 0o755)
+                    os.replace(tmp, target)
+                finally:
+                    if os.path.exists(tmp):
+                        os.unlink(tmp)
             return str(target)
         except OSError:
             return self.library_path

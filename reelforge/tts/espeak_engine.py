@@ -1,6 +1,8 @@
 """The offline engine: espeak-ng (from the espeakng-loader wheel), with exact word timings."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..config.options import Number, Schema, Str
 from . import Audio, SpeechError, espeak
 
@@ -17,6 +19,12 @@ class EspeakEngine:
 
     def version(self) -> str:
         return f"espeak-ng {espeak.version()}"
+
+    def voice_for(self, voice, lang: str):
+        """The same profile reading another language (Latin words inside Arabic): its rate, pitch and
+        variant ("ar+f3" reads French as "fr+f3")."""
+        variant = (voice.options.get("voice") or "").partition("+")[2]
+        return replace(voice, language=lang, options={**voice.options, "voice": lang + ("+" + variant if variant else "")})
 
     def synthesize(self, text: str, voice) -> Audio:
         opts = voice.options

@@ -4,8 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
+from ..config.checks import audio_problem
 from ..config.options import File, Schema, Str
 from ..errors import Problem, display
+from ..project import inside
 from . import SpeechError
 
 EXTENSIONS = (".wav", ".mp3", ".m4a", ".flac", ".ogg")
@@ -39,15 +41,23 @@ class RecordedEngine:
         return path, None
 
     def problems(self, voice, script, lang: str) -> list[Problem]:
-        """Every spoken scene without a take, each located at its scene."""
+        """Every spoken scene without a take, or whose take ffmpeg cannot decode, each located at its scene."""
         folder = Path(voice.options["folder"])
         if not folder.is_dir():
             return []           # the loader already reported the folder
-        return [Problem(display(script.path), scene.line, 1, f"scenes[{i}].say.{lang}",
-                        f"no recording for scene '{scene.id}' in {display(folder)}; "
-                        f"expected {scene.id}.{lang}.wav (or .mp3, .m4a)")
-                for i, scene in enumerate(script.scenes)
-                if scene.say and scene.say.get(lang, "").strip() and find_recording(folder, scene.id, lang) is None]
+        out = []
+        for i, scene in enumerate(script.scenes):
+            if not (scene.say and scene.say.get(lang, "").strip()):
+                continue
+            take = find_recording(folder, scene.id, lang)
+            if take and not inside(take, script.project):
+                why = f"{display(take)} leads outside the project folder {display(script.project)}; keep recordings inside it"
+            else:
+                why = audio_problem(take) if take else (f"no recording for scene '{scene.id}' in {display(folder)}; "
+                                                        f"expected {scene.id}.{lang}.wav (or .mp3, .m4a)")
+            if why:
+                out.append(Problem(display(script.path), scene.line, 1, f"scenes[{i}].say.{lang}", why))
+        return out
 
 
 ENGINE = RecordedEngine()

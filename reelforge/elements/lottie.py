@@ -1,0 +1,248 @@
+"""`type: lottie`: a Lottie animation (Bodymovin JSON, or a `.lottie` archive) playing in its box.
+
+    {type: lottie, file: assets/sun.json, box: [x, y, w, h], start: 0.5, loop: true, speed: 1.0,
+     segment: [0, 60], colors: {"#FFC83D": primary}}
+
+Drawn by ThorVG (thorvg-python wheel). `colors` (over the kit's `lottie: {colors: ...}`) rewrites the
+animation's own fill and stroke colours before it is loaded, so a stock animation takes the brand's
+identity. Frames are rasterised at the box size (aspect kept, centred) and cached by frame index: a
+looping animation is rasterised once per frame of its loop. The element is a moving source whose
+frames are RGBA sprites, so `animate:` (fade, pop...) applies to it as to any sprite.
+"""
+from __future__ import annotations
+
+import json
+import zipfile
+from collections import OrderedDict
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from ..config.options import INVALID, Bool, Colour, File, MapOf, Number, Pair, Schema
+from ..errors import ReelforgeError, display
+from ..layers import Sprite
+from ..model import frozen_map, hex_rgba
+from . import ElementKind
+
+LOTTIE_KEYS = ("v", "fr", "ip", "op", "layers")
+TOLERANCE = 8 / 255            # a file colour matches a `colors` key within this, per channel
+CACHE_BYTES = 96 << 20         # rasterised frames kept per element (a 2 s loop at 400×400 fits many times)
+
+
+# -- reading ------------------------------------------------------------------------------
+
+def read_lottie(path: Path) -> dict:
+    """The animation's JSON, from a `.json` file or the first animation of a `.lottie` archive.
+    Raises ValueError with a one-line reason."""
+    path = Path(path)
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as z:
+            names = [n for n in z.namelist() if n.startswith("animations/") and n.endswith(".json")]
+            try:
+                first = json.loads(z.read("manifest.json"))["animations"][0]["id"]
+                names.insert(0, f"animations/{first}.json")
+            except (KeyError, IndexError, TypeError, ValueError):
+                pass
+            if not names:
+                raise ValueError("a .lottie archive without animations/*.json")
+            text = z.read(names[0])
+    else:
+        text = path.read_bytes()
+    try:
+        doc = json.loads(text)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"not JSON ({exc.__class__.__name__}: {exc})")
+    missing = [k for k in LOTTIE_KEYS if not isinstance(doc, dict) or k not in doc]
+    if missing:
+        raise ValueError(f"not a Lottie animation: no {', '.join(repr(k) for k in missing)}; "
+                         "export it with Bodymovin or LottieFiles")
+    if not all(isinstance(doc[k], (int, float)) for k in ("fr", "ip", "op")) or doc["op"] <= doc["ip"] or doc["fr"] <= 0:
+        raise ValueError("not a Lottie animation: 'fr', 'ip' and 'op' must be numbers with op > ip")
+    return doc
+
+
+@lru_cache(maxsize=16)
+def _cached(path: str, mtime: float) -> dict:
+    return read_lottie(Path(path))
+
+
+def load(path) -> dict:
+    """read_lottie, cached by file and modification time (validation and drawing share it). Do not modify."""
+    return _cached(str(path), Path(path).stat().st_mtime)
+
+
+def lottie_problem(path: Path):
+    try:
+        load(path)
+    except (OSError, ValueError, zipfile.BadZipFile) as exc:
+        return f"cannot use {display(path)}: {exc}"
+    return None
+
+
+# -- options ------------------------------------------------------------------------------
+
+class LottieFile(File):
+    """A Lottie file; remembers its frame range on the context for `segment` (read right after it)."""
+
+    def check(self, value, pos, where, ctx):
+        ctx.lottie_frames = None
+        path = super().check(value, pos, where, ctx)
+        if path is not INVALID:
+            doc = load(path)
+            ctx.lottie_frames = (doc["ip"], doc["op"])
+        return path
+
+
+class Segment(Pair):
+    """[from_frame, to_frame] within the file's frames (ip..op)."""
+
+    def check(self, value, pos, where, ctx):
+        seg = super().check(value, pos, where, ctx)
+        if seg is INVALID:
+            return seg
+        a, b = seg
+        frames = getattr(ctx, "lottie_frames", None)
+        if b <= a or a < 0:
+            ctx.error(pos, where, f"segment [{a:g}, {b:g}]: expected [from_frame, to_frame] with 0 ≤ from < to")
+            return INVALID
+        if frames is not None and (a < frames[0] or b > frames[1]):
+            ctx.error(pos, where, f"segment [{a:g}, {b:g}] is out of range: the animation has frames "
+                                  f"{frames[0]:g} to {frames[1]:g}")
+            return INVALID
+        return seg
+
+
+def recolouring(help="{file colour: brand colour or #RRGGBB}: the file's own colours (matched within a small "
+                     "tolerance) drawn in the brand's"):
+    return MapOf(Colour(), frozen_map({}), key=Colour(hex_only=True), help=help)
+
+
+# -- recolouring --------------------------------------------------------------------------
+
+def colour_table(colors, brand) -> list[tuple[np.ndarray, list[float]]]:
+    """[(file colour as 0..1 RGB, new 0..1 RGB)], the element's own mapping over the kit's."""
+    merged = {**brand.lottie_colors, **colors}
+    return [(np.array(hex_rgba(src)[:3]) / 255, [c / 255 for c in brand.rgba(dst)[:3]]) for src, dst in merged.items()]
+
+
+def recolour(doc, table) -> int:
+    """Rewrite fill and stroke colours (`"c": {"k": [r, g, b, a]}`, static or keyframed) in place; -> how many."""
+    if not table:
+        return 0
+    count = 0
+
+    def swap(rgba):
+        nonlocal count
+        if not isinstance(rgba, list) or len(rgba) < 3 or not all(isinstance(v, (int, float)) for v in rgba[:3]):
+            return rgba
+        for src, dst in table:
+            if np.all(np.abs(np.array(rgba[:3], float) - src) <= TOLERANCE + 1e-9):
+                count += 1
+                return dst + list(rgba[3:])
+        return rgba
+
+    def walk(node):
+        if isinstance(node, list):
+            for v in node:
+                walk(v)
+        elif isinstance(node, dict):
+            if node.get("ty") in ("fl", "st") and isinstance(node.get("c"), dict):
+                c = node["c"]
+                if c.get("a"):
+                    for key in c.get("k", []):
+                        if isinstance(key, dict):
+                            for end in ("s", "e"):
+                                if end in key:
+                                    key[end] = swap(key[end])
+                else:
+                    c["k"] = swap(c.get("k"))
+            for v in node.values():
+                walk(v)
+    walk(doc)
+    return count
+
+
+# -- drawing ------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def engine():
+    import thorvg_python as tvg
+    return tvg.Engine(threads=0)        # the render already runs one process per core
+
+
+class LottieSource:
+    """The animation in a w×h box: `frame(t)` -> the Sprite at t seconds into the element."""
+
+    def __init__(self, doc: dict, box, *, loop: bool, speed: float, segment, where: str):
+        import thorvg_python as tvg
+        x, y, w, h = box
+        scale = min(w / doc.get("w", w), h / doc.get("h", h))
+        self.w, self.h = max(1, round(doc.get("w", w) * scale)), max(1, round(doc.get("h", h) * scale))
+        self.origin = (x + (w - self.w) // 2, y + (h - self.h) // 2)
+        self.fps, self.loop, self.speed = float(doc["fr"]), loop, speed
+        self.ip = doc["ip"]
+        self.first, self.last = segment if segment else (doc["ip"], doc["op"])
+        self.canvas = tvg.SwCanvas(engine())
+        self.canvas.set_target(self.w, self.h, cs=tvg.Colorspace.ABGR8888S)     # straight alpha, R G B A bytes
+        self.animation = tvg.LottieAnimation(engine())
+        picture = self.animation.get_picture()
+        data = json.dumps(doc).encode()
+        if picture.load_data(data, "lottie+json", None, True) != tvg.Result.SUCCESS:
+            raise ReelforgeError(f"{where}: ThorVG cannot load this Lottie animation")
+        picture.set_size(self.w, self.h)
+        self.canvas.add(picture)
+        self.cache: OrderedDict[int, Sprite] = OrderedDict()
+        self.keep = max(4, CACHE_BYTES // (self.w * self.h * 12))       # a Sprite is ~12 bytes a pixel
+
+    def index(self, t: float) -> int:
+        """The animation's frame at t seconds into the element (looped or held on the last frame)."""
+        n = self.last - self.first
+        f = max(0.0, t) * self.fps * self.speed
+        f = f % n if self.loop else min(f, n - 1e-3)
+        return int(self.first + f)
+
+    def frame(self, t: float) -> Sprite:
+        i = self.index(t)
+        sprite = self.cache.get(i)
+        if sprite is None:
+            self.animation.set_frame(float(i - self.ip))      # ThorVG counts from the file's `ip`
+            self.canvas.update()
+            self.canvas.draw(True)
+            self.canvas.sync()
+            rgba = np.frombuffer(self.canvas.buffer_arr, np.uint8).reshape(self.h, self.w, 4)
+            sprite = self.cache[i] = Sprite(rgba.copy())
+            if len(self.cache) > self.keep:
+                self.cache.popitem(last=False)
+        else:
+            self.cache.move_to_end(i)
+        return sprite
+
+    def close(self) -> None:
+        self.cache.clear()
+        if self.canvas is not None:
+            self.canvas.destroy()           # releases the picture; the animation object goes with the engine
+            self.canvas = None
+
+
+class LottieElement(ElementKind):
+    name = "lottie"
+    options = Schema({
+        "file": LottieFile(check=lottie_problem, help="Lottie JSON (Bodymovin) or .lottie, relative to the script"),
+        "loop": Bool(True, help="play again from the start of the segment; false holds the last frame"),
+        "speed": Number(0.05, 20, 1.0, help="playback speed (2 = twice as fast)"),
+        "segment": Segment(None, message="expected [from_frame, to_frame]",
+                           help="[from_frame, to_frame]: play only these frames of the file"),
+        "colors": recolouring(),
+    })
+
+    def place(self, item, timeline, where, background):
+        doc = json.loads(json.dumps(load(item.file)))          # a private copy to recolour
+        try:
+            recolour(doc, colour_table(item.colors or {}, timeline.brand))
+        except KeyError as exc:             # a kit colour the palette lost; validation normally catches it
+            raise ReelforgeError(f"{where}.colors: {exc.args[0]}")
+        return LottieSource(doc, item.box, loop=item.loop, speed=item.speed, segment=item.segment, where=where)
+
+
+ELEMENT = LottieElement()
