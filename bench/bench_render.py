@@ -1,7 +1,9 @@
 """Render speed and memory, measured in one run on the same content. Prints ratios.
 
-    python bench/bench_render.py            # full: reelforge, encoder floor, plain moviepy, memory
-    python bench/bench_render.py --quick    # skip the (slow) plain-moviepy baseline
+    python bench/bench_render.py            # every ratio: floors, three platforms / one, memory, validate,
+                                            # preview, PSNR of the YUV pipe against the RGB pipe
+    python bench/bench_render.py --quick    # without the PSNR comparison render
+    python bench/bench_render.py --moviepy  # also the (slow) plain-moviepy baseline
     python bench/bench_render.py --motion   # render / floor without and with a Lottie and a counter on screen
 
 Content: examples/pass-jeunes.yaml in French at 1080×1920, 30 fps (Reels), with its text, images,
@@ -99,6 +101,32 @@ def timed(fn):
     return time.perf_counter() - t
 
 
+def cpu() -> float:
+    import resource
+    return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
+                                                   resource.getrusage(resource.RUSAGE_CHILDREN)))
+
+
+class Clock:
+    """Wall and CPU seconds (this process and its finished children, ffmpeg included) of one call; on a
+    shared machine the CPU ratio is the steadier one. `best` keeps the fastest of repeated runs."""
+
+    def __init__(self):
+        self.wall, self.cpu = float("inf"), float("inf")
+
+    def __call__(self, fn) -> "Clock":
+        w, c = time.perf_counter(), cpu()
+        fn()
+        self.wall, self.cpu = min(self.wall, time.perf_counter() - w), min(self.cpu, cpu() - c)
+        return self
+
+    def ratio(self, other: "Clock") -> str:
+        return f"{self.wall / other.wall:.2f} (CPU {self.cpu / other.cpu:.2f})"
+
+    def __str__(self) -> str:
+        return f"{self.wall:7.1f} s (CPU {self.cpu:6.1f} s)"
+
+
 def peak_rss_mb(script: Path, out: Path) -> float:
     code = ("import resource,sys; sys.path.insert(0, %r)\n"
             "from reelforge.load import load_script; from reelforge.pipeline import render_one\n"
@@ -108,13 +136,51 @@ def peak_rss_mb(script: Path, out: Path) -> float:
     return float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()[-1])
 
 
+def decoded_psnr(a: Path, b: Path) -> tuple[float, float]:
+    """PSNR (dB) of two videos' decoded yuv420p frames, over all frames and at the worst frame."""
+    import av
+    import numpy as np
+
+    def frames(path):
+        with av.open(str(path)) as c:
+            for f in c.decode(video=0):
+                yield f.to_ndarray(format="yuv420p").astype(np.float32)
+    total, n, worst = 0.0, 0, 0.0
+    for x, y in zip(frames(a), frames(b)):
+        mse = float(np.mean((x - y) ** 2))
+        total, n, worst = total + mse, n + 1, max(worst, mse)
+    db = lambda m: 99.0 if m == 0 else 10 * np.log10(255 ** 2 / m)
+    return db(total / max(n, 1)), db(worst)
+
+
+def cli_seconds(*args: str, runs: int = 3) -> float:
+    """Best wall time of `reelforge ARGS` in a fresh process (imports included)."""
+    best = float("inf")
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "reelforge.cli", *args], cwd=ROOT, check=True, capture_output=True)
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def load_note() -> str:
+    import os
+    return "load average %.2f %.2f %.2f on %d cores" % (*os.getloadavg(), os.cpu_count() or 0)
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--quick", action="store_true", help="skip the plain-moviepy baseline")
+    ap.add_argument("--quick", action="store_true", help="skip the YUV/RGB comparison render (PSNR)")
+    ap.add_argument("--moviepy", action="store_true", help="also time the (slow) plain-moviepy baseline")
     ap.add_argument("--motion", action="store_true", help="only render / floor, without and with motion elements")
     args = ap.parse_args()
     if args.motion:
         return motion_main()
+    import os
+
+    from reelforge.pipeline import Prepared, render_outputs
+    from reelforge.preview import preview_frame
+    print(f"start: {load_note()}")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         scripts = []
@@ -124,12 +190,18 @@ def main():
             short, long_ = bench_script(tmp / "m15", 2.5), bench_script(tmp / "m60", 10.0)
             scripts += [short, long_]
             m15, m60 = peak_rss_mb(short, tmp / "o15"), peak_rss_mb(long_, tmp / "o60")
-            memory = f"peak memory: 15 s render {m15:.0f} MB, 60 s render {m60:.0f} MB, ratio {m60 / m15:.2f}  (target <= 1.2)"
+            t_validate = cli_seconds("validate", "examples/pass-jeunes.yaml")
+            t_preview = cli_seconds("preview", "examples/pass-jeunes.yaml", "--at", "7", "-o", str(tmp / "p.png"))
             main_script = bench_script(tmp / "main", 4.0)
             scripts.append(main_script)
-            tl = build(load_script(main_script), "fr", registry()["reels"])
+            script = load_script(main_script)
+            tl = build(script, "fr", registry()["reels"])
             out = tmp / "out"
-            t_render = timed(lambda: render_one(tl, out, draft=False))
+            vertical = [build(script, "fr", registry()[n]) for n in ("reels", "shorts", "tiktok")]
+            one, three = Clock(), Clock()
+            for k in range(2):          # interleaved, fastest of two: the machine is shared
+                one(lambda: render_one(tl, out, draft=False))
+                three(lambda: render_outputs(Prepared(script, False, {}, vertical), tmp / "three"))
             video = next(out.rglob("reels.mp4"))
             # encoder floor: ffmpeg alone encoding the very same RGB frames (from a raw file) with the same
             # settings -- RGB→YUV conversion and x264, nothing else
@@ -145,22 +217,44 @@ def main():
                          "-f", "lavfi", "-i", f"anullsrc=r={p.audio_rate}:cl=stereo", "-map", "0:v", "-map", "1:a",
                          *video_args(p, False), *audio_args(p), "-t", f"{tl.duration:.3f}", "-movflags", "+faststart",
                          str(tmp / "floor.mp4")]
-            t_floor = timed(lambda: subprocess.run(floor_cmd, check=True))
-            raw.unlink()
+            # the true floor: x264 re-encoding the rendered file (decoded YUV, no RGB→YUV), same settings
             reencode_cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-i", str(video),
-                            *video_args(p, False), *audio_args(p), str(tmp / "reencoded.mp4")]
-            t_reencode = timed(lambda: subprocess.run(reencode_cmd, check=True))
-            print(f"content: {tl.duration:.1f} s at {p.width}x{p.height}, {p.fps} fps, {len(tl.scenes)} scenes")
-            print(f"reelforge render             {t_render:7.1f} s")
-            print(f"encoder floor (raw RGB→x264) {t_floor:7.1f} s   render / floor = {t_render / t_floor:.2f}  (target <= 1.3)")
-            print(f"re-encode of the output      {t_reencode:7.1f} s   render / re-encode = {t_render / t_reencode:.2f}")
-            if not args.quick:
+                            *video_args(p, False), *audio_args(p), "-movflags", "+faststart", str(tmp / "reencoded.mp4")]
+            floor, reencode = Clock(), Clock()
+            for k in range(2):
+                floor(lambda: subprocess.run(floor_cmd, check=True))
+                reencode(lambda: subprocess.run(reencode_cmd, check=True))
+            raw.unlink()
+            preview_frame(script, "fr", "reels", 7.0)            # warm: fonts, images (a long-lived studio)
+            t_preview_warm = timed(lambda: preview_frame(script, "fr", "reels", 9.0))
+            print(f"content: {tl.duration:.1f} s at {p.width}x{p.height}, {p.fps} fps, {len(tl.scenes)} scenes;"
+                  " wall and CPU seconds, fastest of two runs")
+            print(f"reelforge render (reels)     {one}")
+            print(f"encoder floor (raw RGB→x264) {floor}   render / RGB floor = {one.ratio(floor)}  (target <= 1.3)")
+            print(f"re-encode of the output      {reencode}   render / YUV re-encode floor = {one.ratio(reencode)}"
+                  "  (target <= 1.15)")
+            print(f"reels + shorts + tiktok      {three}   three vertical / one = {three.ratio(one)}  (target <= 1.3)")
+            print(f"peak memory: 15 s render {m15:.0f} MB, 60 s render {m60:.0f} MB, ratio {m60 / m15:.2f}  (target <= 1.2)")
+            print(f"validate examples/pass-jeunes.yaml {t_validate:5.2f} s  (target < 1)")
+            print(f"preview --at 7                     {t_preview:5.2f} s  (target < 0.5); in a long-lived process "
+                  f"{t_preview_warm:.2f} s")
+            t_render, t_floor = one.wall, floor.wall
+            if not args.quick:      # the same render through the former RGB pipe: what the YUV path changes
+                os.environ["REELFORGE_PIPE"] = "rgb"
+                try:
+                    rgb = Clock()(lambda: render_one(tl, tmp / "rgb", draft=False))
+                finally:
+                    del os.environ["REELFORGE_PIPE"]
+                mean_db, worst_db = decoded_psnr(video, next((tmp / "rgb").rglob("reels.mp4")))
+                print(f"RGB-pipe render              {rgb}   YUV / RGB pipe = {one.ratio(rgb)}; decoded, YUV vs RGB "
+                      f"pipe: PSNR {mean_db:.1f} dB (worst frame {worst_db:.1f} dB)")
+            if args.moviepy:
                 sys.path.insert(0, str(ROOT / "bench"))
                 import plain_moviepy
                 t_mp = timed(lambda: plain_moviepy.write(tl, tmp / "moviepy.mp4"))
                 print(f"plain moviepy                {t_mp:7.1f} s   moviepy / render = {t_mp / t_render:.1f}x  (target >= 8)"
                       f"   moviepy / floor = {t_mp / t_floor:.1f}x")
-            print(memory)
+            print(f"end: {load_note()}")
         finally:
             for s in scripts:
                 s.unlink(missing_ok=True)

@@ -22,6 +22,9 @@ class Pose:
     scale: float = 1.0
     alpha: float = 1.0
     reveal: float = 1.0  # share of the words shown (word-by-word reveal)
+    kinetic: str = ""    # a word-by-word preset (rise, pop-words, slide-words, sweep, underline): posed per word
+    q: float = 1.0       # kinetic: progress through the enter window (each word takes its share in reading order)
+    rtl: bool = False    # kinetic: the reading direction (words slide in from the reading start)
 
 
 REST = Pose()
@@ -55,6 +58,29 @@ SLIDE_UP = Preset("slide-up", "ease-out", _slide(0, 0.08))
 SLIDE_DOWN = Preset("slide-down", "ease-out", _slide(0, -0.08))
 POP = Preset("pop", "back-out", lambda q, rtl: Pose(scale=0.6 + 0.4 * q, alpha=min(1.0, q * 3)))
 WORDS = Preset("words", "linear", lambda q, rtl: Pose(reveal=q))
+
+
+def _kinetic(name: str):
+    return lambda q, rtl: Pose(kinetic=name, q=q, rtl=rtl)
+
+
+# kinetic typography: whole words move one after the other in reading order, never letters (Arabic
+# joining holds on every frame); compose.posed() moves each word's pixels (the text's word boxes)
+RISE = Preset("rise", "linear", _kinetic("rise"))                 # words rise into place one after another
+POP_WORDS = Preset("pop-words", "linear", _kinetic("pop-words"))  # each word pops (overshoot) in turn
+SLIDE_WORDS = Preset("slide-words", "linear", _kinetic("slide-words"))   # from the reading start, in turn
+SWEEP = Preset("sweep", "linear", _kinetic("sweep"))              # words rise, then an accent box sweeps behind the key word
+UNDERLINE = Preset("underline", "linear", _kinetic("underline"))  # words rise, then an accent underline draws on
+DECORATED = ("sweep", "underline")     # their rest pose keeps the decoration
+
+
+def stagger(q: float, i: int, n: int) -> float:
+    """Word i of n's own progress (0→1) at overall progress q: words start in reading order, overlapping."""
+    if n <= 1:
+        return min(1.0, max(0.0, q))
+    d = min(0.22, 0.6 / (n - 1))
+    span = 1 - d * (n - 1)
+    return min(1.0, max(0.0, (q - d * i) / span))
 
 
 def keyframed(frames, t: float) -> Pose:

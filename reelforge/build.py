@@ -25,8 +25,8 @@ from .config.limits import read_capped
 from .errors import Problem, ReelforgeError, display
 from .load import load_script
 from .manifest import write_build_manifest, write_script_manifests
-from .pipeline import OUT_HINT, Interrupted, Output, prepare, render_outputs
-from .platforms import registry
+from .pipeline import OUT_HINT, Interrupted, Output, frame_platform, prepare, render_outputs
+from .platforms import platform_for, registry
 from .report import html
 
 KEYS = ".reelforge"          # OUT/.reelforge/<id>/<lang>/<platform>.key
@@ -122,16 +122,37 @@ def up_to_date(out: Path, job: Job) -> bool:
 
 def run_job(job: Job, out: str) -> Result:
     """Render one output and check it. Runs in a worker process or on a Dask worker; never raises."""
+    return run_jobs((job,), out)[0]
+
+
+def run_jobs(jobs: tuple[Job, ...], out: str) -> list[Result]:
+    """Render outputs of one script and language together (identical frames drawn once, identical files
+    encoded once: see pipeline.render_outputs) and check each. Never raises: one result per job."""
     try:
-        prepared = prepare(load_script(job.script), [job.lang], [job.platform], draft=job.draft)
-        [o] = render_outputs(prepared, Path(out))
-        o = replace(o, check=check(o.video, registry()[job.platform], job.draft).as_dict())
-        write_atomic(key_file(Path(out), job), o.key + "\n", OUT_HINT)
-        return o
+        first = jobs[0]
+        prepared = prepare(load_script(first.script), [first.lang], [j.platform for j in jobs], draft=first.draft)
+        outputs = {o.platform: o for o in render_outputs(prepared, Path(out))}
+        results: list[Result] = []
+        for job in jobs:
+            o = outputs[job.platform]
+            o = replace(o, check=check(o.video, registry()[job.platform], job.draft).as_dict())
+            write_atomic(key_file(Path(out), job), o.key + "\n", OUT_HINT)
+            results.append(o)
+        return results
     except ReelforgeError as exc:
-        return Failure(job.name, exc.format_message())
+        return [Failure(job.name, exc.format_message()) for job in jobs]
     except Exception as exc:  # a job's failure is reported, never allowed to stop the others
-        return Failure(job.name, f"{type(exc).__name__}: {exc}")
+        return [Failure(job.name, f"{type(exc).__name__}: {exc}") for job in jobs]
+
+
+def same_frames(jobs: list[Job]) -> list[tuple[Job, ...]]:
+    """`jobs` grouped so the pool does shared work once: same script, language and frame-shaping platform
+    facts (size, fps, safe area; see pipeline.frame_platform). The render checks the frames themselves."""
+    out: dict[tuple, list[Job]] = {}
+    for job in jobs:
+        key = (job.script, job.lang, job.draft, frame_platform(platform_for(job.platform, job.draft)))
+        out.setdefault(key, []).append(job)
+    return [tuple(g) for g in out.values()]
 
 
 def execute(jobs: list[Job], out: Path, workers: int, scheduler: Optional[str],
@@ -141,33 +162,38 @@ def execute(jobs: list[Job], out: Path, workers: int, scheduler: Optional[str],
     results = []
     if not jobs:
         return results
+    batches = same_frames(jobs)
     if scheduler:
         from dask.distributed import Client
         from dask.distributed import as_completed as dask_completed
         with Client(scheduler) as client:
-            futures = client.map(run_job, jobs, out=str(out), pure=False)
+            futures = client.map(run_jobs, batches, out=str(out), pure=False)
             try:
                 for fut in dask_completed(futures):
-                    results.append(fut.result())
-                    on_done(results[-1])
+                    for r in fut.result():
+                        results.append(r)
+                        on_done(r)
             except BaseException:
                 client.cancel(futures)
                 raise
         return results
     if workers <= 1:
-        for job in jobs:
-            results.append(run_job(job, str(out)))
-            on_done(results[-1])
+        for batch in batches:
+            for r in run_jobs(batch, str(out)):
+                results.append(r)
+                on_done(r)
         return results
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(os.getpid(),))
     try:
-        futures = {pool.submit(_pool_job, job, str(out)): job for job in jobs}
+        futures = {pool.submit(_pool_job, batch, str(out)): batch for batch in batches}
         for fut in as_completed(futures):
             try:
-                results.append(fut.result())
+                done = fut.result()
             except BrokenProcessPool as exc:      # a worker killed from outside: its jobs fail, not the build
-                results.append(Failure(futures[fut].name, f"the worker process was stopped ({exc})"))
-            on_done(results[-1])
+                done = [Failure(job.name, f"the worker process was stopped ({exc})") for job in futures[fut]]
+            for r in done:
+                results.append(r)
+                on_done(r)
     except BaseException:
         _stop(pool)
         raise
@@ -215,12 +241,12 @@ def _worker_sigterm(signum, frame):
     os._exit(128 + signum)
 
 
-def _pool_job(job: Job, out: str) -> Result:
-    """run_job in a pool worker; the worker exits once an interrupted job has cleaned up."""
+def _pool_job(jobs: tuple[Job, ...], out: str) -> list[Result]:
+    """run_jobs in a pool worker; the worker exits once an interrupted job has cleaned up."""
     global _in_job
     try:
         _in_job = True
-        result = run_job(job, out)
+        result = run_jobs(jobs, out)
         _in_job = False
         return result
     except Interrupted as exc:

@@ -7,6 +7,7 @@ Both raise ReelforgeError (exit code 2) with every problem; `rhythm_notes` only 
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Mapping, Optional
 
 from .errors import Problem, ReelforgeError, display
@@ -75,16 +76,21 @@ def check_script(script: Script, langs, platforms, lines: Optional[Lines] = None
                 problems.append(Problem(file, scene.line, 1, f"scenes[{i}].duration",
                                         f"{scene.duration:g} s is shorter than its {lang} voiceover "
                                         f"({VOICE_LEAD + line.duration:.1f} s); use `duration: auto` or shorten `say`"))
+    from .pipeline import frame_platform
     for lang in langs:
+        laid: dict = {}     # frame-shaping platform facts -> timeline: platforms alike share one fit check
+        fitted: dict = {}   # id of an item of a timeline in `laid` -> does it fit
         for name in platforms:
-            tl = build(script, lang, platform_for(name, False), lines.get(lang))
-            p = tl.platform
+            p = platform_for(name, False)
+            tl = laid.get(frame_platform(p))
+            tl = replace(tl, platform=p) if tl else laid.setdefault(frame_platform(p), build(script, lang, p, lines.get(lang)))
             if tl.duration > p.max_duration:
                 problems.append(Problem(file, 1, 1, "scenes", f"the {tl.lang} video lasts {tl.duration:.1f} s but "
                                         f"{p.name} allows at most {p.max_duration:g} s; shorten it or drop {p.name}"))
             for st in tl.scenes:
                 for item in st.items:
-                    if item.kind == "text" and item.style is not None and not fits(item, tl):
+                    if item.kind == "text" and item.style is not None \
+                            and not (fitted[id(item)] if id(item) in fitted else fitted.setdefault(id(item), fits(item, tl))):
                         problems.append(Problem(file, st.scene.line, 1, f"scenes[{st.index}].{item.name}",
                                                 f"the {tl.lang} text does not fit its box on {p.name} ({p.aspect}) "
                                                 f"even at the minimum size; shorten it"))

@@ -210,7 +210,7 @@ def preview(script, at, sheet, lang, plat, target, brand_name, template_name):
     check_script(s, [lang], [plat])
     img = contact_sheet(s, lang, plat) if sheet else Image.fromarray(preview_frame(s, lang, plat, at))
     with atomic_path(target) as tmp:
-        img.save(tmp, "PNG")
+        img.save(tmp, "PNG", compress_level=1)       # fast: a preview is looked at, not archived
     click.echo(f"{display(target)}  {img.width}×{img.height}")
 
 
@@ -401,7 +401,11 @@ def voices(ctx, project):
     click.echo("engines:")
     for name in TTS:
         try:
-            kind = "offline" if getattr(TTS[name], "offline", False) else "online"
+            engine = TTS[name]
+            kind = "offline" if getattr(engine, "offline", False) else "online"
+            needs = getattr(engine, "needs", lambda: "")()
+            kind += f"; {needs}" if needs else ""
+            kind += f"; word times: {ENGINE_TIMING.get(name) or getattr(engine, 'timing', None) or 'engine or estimate'}"
         except PluginError as exc:
             kind = f"BROKEN: {exc}"
         click.echo(f"  {name:12} {TTS.origin(name)}  ({kind})")
@@ -410,8 +414,34 @@ def voices(ctx, project):
         path = next(p for p in candidates("voice", name, root) if p.is_file())
         problems: list[Problem] = []
         v = load_voice(path, name, root, problems)
-        desc = f"{v.engine:9} {v.language:4} {dict(v.options)}" if v else f"INVALID: {problems[0]}"
+        desc = (f"{v.engine:9} {v.language:4} {profile_needs(v)}; {dict(v.options)}" if v
+                else f"INVALID: {problems[0]}")
         click.echo(f"  {name:14} {desc}  ({display(path)})")
+
+
+ENGINE_TIMING = {      # where each built-in engine's word times come from (a plugin may set `timing`)
+    "espeak": "exact (espeak-ng word events)",
+    "edge": "exact (the service's word boundaries)",
+    "piper": "exact (phoneme alignments), else whisper if configured, else estimated",
+    "gtts": "whisper if configured, else estimated",
+    "recorded": "whisper if configured, else estimated",
+}
+
+
+def profile_needs(voice) -> str:
+    """What a profile needs to speak, and where its word times will come from."""
+    engine = TTS.get(voice.engine)
+    online = not getattr(engine, "offline", False)
+    out = ["online" if online else "offline"]
+    if voice.engine == "piper":
+        out.append(f"model {Path(str(voice.options['model'])).name} present")
+        aligned = getattr(engine, "aligned", lambda: False)()
+    else:
+        aligned = voice.engine in ("espeak", "edge")
+    option = getattr(engine, "whisper_option", "model")
+    whisper = model_source(None, voice.options.get(option))
+    timing = "exact" if aligned else ("whisper" if whisper else "estimated")
+    return ", ".join(out) + f"; word times {timing}"
 
 
 @voices.command("say")

@@ -15,7 +15,7 @@ from typing import Iterator, Optional
 import numpy as np
 from PIL import Image
 
-from .animation import REST, Pose, keyframed, pose
+from .animation import DECORATED, EASINGS, REST, Pose, keyframed, pose, stagger
 from .layers import Background, Placed, Sprite, placed_item, place_logo
 from .model import Animation
 from .registry import TRANSITIONS
@@ -23,9 +23,12 @@ from .timeline import Item, SceneTime, Timeline
 
 
 class Layer:
-    def __init__(self, item: Item, content, rtl: bool):
-        self.item, self.content, self.rtl = item, content, rtl
+    def __init__(self, item: Item, content, rtl: bool, accent=(255, 200, 87, 255), ink=(14, 42, 47, 255)):
+        self.item, self.content, self.rtl, self.accent, self.ink = item, content, rtl, accent, ink
         a = item.animate
+        # a decorated kinetic preset (sweep, underline) keeps its decoration at rest: drawn once, cached
+        self.rest = pose(a.enter, 1.0, rtl) if a.enter in DECORATED else REST
+        self._rest_drawn = None
         self.enter_end = item.start + (a.duration if a.enter != "none" else 0)
         self.exit_start = item.end - (a.duration if a.exit != "none" else 0)
 
@@ -41,13 +44,13 @@ class Layer:
         a = self.item.animate
         if a.keyframes:
             k = keyframed(a.keyframes, t - self.item.start)
-            base = pose(a.enter, (t - self.item.start) / a.duration, self.rtl) if t < self.enter_end else REST
+            base = pose(a.enter, (t - self.item.start) / a.duration, self.rtl) if t < self.enter_end else self.rest
             return Pose(k.dx + base.dx, k.dy + base.dy, k.scale * base.scale, k.alpha * base.alpha, base.reveal)
         if t < self.enter_end:
             return pose(a.enter, (t - self.item.start) / a.duration, self.rtl, entering=True)
         if t >= self.exit_start:
             return pose(a.exit, (t - self.exit_start) / a.duration, self.rtl, entering=False)
-        return REST
+        return self.rest
 
     def draw(self, frame: np.ndarray, t: float, at_rest: bool = False) -> None:
         c = self.content
@@ -57,11 +60,16 @@ class Layer:
                 paste(frame, out, *c.origin)            # opaque RGB (a video): pasted as is
                 return
             c = Placed(out if isinstance(out, Sprite) else Sprite(out), *c.origin)   # RGBA: blended and posed
-        p = self.pose(t) if not at_rest or self.item.animate.keyframes else REST
+        p = self.pose(t) if not at_rest or self.item.animate.keyframes else self.rest
         if p == REST:
             c.sprite.blend(frame, c.x, c.y)
             return
-        sprite, x, y = posed(c, p)
+        if p == self.rest and isinstance(self.content, Placed):
+            if self._rest_drawn is None:
+                self._rest_drawn = posed(c, p, self.accent, self.ink)
+            sprite, x, y = self._rest_drawn
+        else:
+            sprite, x, y = posed(c, p, self.accent, self.ink)
         h, w = frame.shape[:2]
         sprite.blend(frame, x + round(p.dx * w), y + round(p.dy * h))
 
@@ -74,11 +82,13 @@ def paste(frame: np.ndarray, rgb: np.ndarray, x: int, y: int) -> None:
         frame[y0:y1, x0:x1] = rgb[y0 - y:y1 - y, x0 - x:x1 - x]
 
 
-def posed(c: Placed, p: Pose) -> tuple[Sprite, int, int]:
-    """The sprite transformed by a pose (reveal, scale, opacity), and its new top-left corner."""
+def posed(c: Placed, p: Pose, accent=(255, 200, 87, 255), ink=(14, 42, 47, 255)) -> tuple[Sprite, int, int]:
+    """The sprite transformed by a pose (reveal, kinetic words, scale, opacity), and its new top-left corner."""
     rgba, x, y = c.sprite.rgba, c.x, c.y
     if p.alpha <= 0 or p.reveal <= 0:
         return Sprite(np.zeros((1, 1, 4), np.uint8)), x, y
+    if p.kinetic:
+        rgba, x, y = kinetic(c, p, accent, ink)
     if p.reveal < 1 and c.word_boxes:
         shown = math.ceil(p.reveal * len(c.word_boxes))
         mask = np.zeros(rgba.shape[:2], bool)
@@ -97,6 +107,100 @@ def posed(c: Placed, p: Pose) -> tuple[Sprite, int, int]:
     return Sprite(rgba), x, y
 
 
+def _regions(c: Placed):
+    """Each word's pixel rectangle (reading order) and the label map (-1: pixels of no word, e.g. a box)."""
+    cached = c.__dict__.get("_regions")
+    if cached is None:
+        rgba = c.sprite.rgba
+        h, w = rgba.shape[:2]
+        boxes = c.word_boxes or ((0, 0, w, h),)
+        wh = max(y1 - y0 for _, y0, _, y1 in boxes)
+        yy, xx = np.arange(h, dtype=np.float32)[:, None], np.arange(w, dtype=np.float32)[None, :]
+        best = np.full((h, w), wh * 0.6, np.float32)         # pixels nearer a word than this are the word's
+        labels = np.full((h, w), -1, np.int16)
+        for i, (x0, y0, x1, y1) in enumerate(boxes):
+            d = np.maximum(np.maximum(x0 - xx, 0) + np.maximum(xx - x1, 0), np.maximum(y0 - yy, 0) + np.maximum(yy - y1, 0))
+            near = d < best
+            best[near], labels[near] = d[near], i
+        inside = rgba[h // 2, min(w - 1, 1)]
+        if inside[3] == 255:        # a text box: its flat colour stays put (only the words move)
+            labels[np.all(rgba == inside, axis=2)] = -1
+        rects = []
+        for i in range(len(boxes)):
+            ys, xs = np.nonzero(labels == i)
+            rects.append((int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1) if xs.size else (0, 0, 1, 1))
+        cached = c.__dict__["_regions"] = (rects, labels)
+    return cached
+
+
+def kinetic(c: Placed, p: Pose, accent, ink) -> tuple[np.ndarray, int, int]:
+    """Word-by-word kinetic typography: each word's pixels (whole words, so Arabic stays joined) moved,
+    scaled and faded by its own staggered progress in reading order; sweep/underline add an accent
+    decoration drawn on in the reading direction. Returns straight RGBA and its top-left corner."""
+    rgba = c.sprite.rgba
+    h, w = rgba.shape[:2]
+    rects, labels = _regions(c)
+    n = len(rects)
+    wh = max(b[3] - b[1] for b in (c.word_boxes or rects))     # a line of glyphs' height
+    m = int(max(r[3] - r[1] for r in rects) * 0.8) + 2
+    out = Image.new("RGBA", (w + 2 * m, h + 2 * m), (0, 0, 0, 0))
+    rest = rgba.copy()
+    rest[labels >= 0, 3] = 0
+    if rest[..., 3].any():
+        rest[..., 3] = (rest[..., 3] * min(1.0, p.q * 2)).astype(np.uint8)
+        out.alpha_composite(Image.fromarray(rest), (m, m))
+    ease, back = EASINGS["ease-out"], EASINGS["back-out"]
+    key, swept = -1, None
+    if p.kinetic in DECORATED:
+        boxes = [tuple(int(round(v)) for v in b) for b in c.word_boxes] or rects
+        key = max(range(n), key=lambda i: boxes[i][2] - boxes[i][0])
+        line = [r for r in boxes if abs(r[1] - boxes[-1][1]) < wh * 0.5] if p.kinetic == "underline" else [boxes[key]]
+        x0, y0 = min(r[0] for r in line), min(r[1] for r in line)
+        x1, y1 = max(r[2] for r in line), max(r[3] for r in line)
+        g = ease(min(1.0, max(0.0, (p.q - 0.45) / 0.55)))
+        if g > 0:
+            if p.kinetic == "sweep":
+                pad = int(wh * 0.1)
+                box = (x0 - pad, y0 - pad // 2, x1 + pad, y1 + pad // 2)
+            else:
+                th = max(2, int(wh * 0.09))
+                box = (x0, y1 - th // 2, x1, y1 + th)
+            bw = (box[2] - box[0]) * g
+            bx = (box[2] - bw, box[1], box[2], box[3]) if p.rtl else (box[0], box[1], box[0] + bw, box[3])
+            swept = bx if p.kinetic == "sweep" else None
+            from PIL import ImageDraw
+            ImageDraw.Draw(out).rounded_rectangle(tuple(v + m for v in bx), radius=int(wh * 0.12), fill=tuple(accent))
+    for i, (x0, y0, x1, y1) in enumerate(rects):
+        qi = stagger(min(1.0, p.q / 0.55) if p.kinetic in DECORATED else p.q, i, n)
+        if qi <= 0:
+            continue
+        word = rgba[y0:y1, x0:x1].copy()
+        word[labels[y0:y1, x0:x1] != i, 3] = 0
+        if i == key and swept is not None:      # the swept word in ink on the accent box (legible)
+            cols = np.arange(x0, x1)
+            word[:, (cols >= swept[0]) & (cols < swept[2]), :3] = ink[:3]
+        e, dx, dy, s = ease(qi), 0.0, 0.0, 1.0
+        if p.kinetic == "pop-words":
+            s, e = 0.4 + 0.6 * back(qi), min(1.0, qi * 3)
+        elif p.kinetic == "slide-words":
+            dx = (1 - e) * wh * 1.2 * (1 if p.rtl else -1)
+        else:
+            dy = (1 - e) * wh * 0.6
+        if e < 1:
+            word[..., 3] = (word[..., 3] * e).astype(np.uint8)
+        img = Image.fromarray(word)
+        ww, hh = img.size
+        if abs(s - 1) > 1e-3:
+            img = img.resize((max(1, round(ww * s)), max(1, round(hh * s))), Image.BILINEAR)
+        px = m + x0 + round(dx) - (img.width - ww) // 2
+        py = m + y0 + round(dy) - (img.height - hh) // 2
+        if px < 0 or py < 0:
+            img = img.crop((max(0, -px), max(0, -py), img.width, img.height))
+            px, py = max(0, px), max(0, py)
+        out.alpha_composite(img, (px, py))
+    return np.asarray(out), c.x - m, c.y - m
+
+
 class SceneDrawer:
     """Draws one scene at any scene-local time."""
 
@@ -104,8 +208,9 @@ class SceneDrawer:
         self.st = st
         self.bg = Background(st, timeline)
         where = f"scenes[{st.index}] ({st.scene.id})"
-        self.layers = [Layer(item, placed_item(item, timeline, f"{where}.{item.name}", self.bg.still), timeline.rtl)
-                       for item in st.items]
+        accent, ink = timeline.brand.rgba("accent"), timeline.brand.rgba("dark")
+        self.layers = [Layer(item, placed_item(item, timeline, f"{where}.{item.name}", self.bg.still), timeline.rtl,
+                             accent, ink) for item in st.items]
         self.layers += list(extra_layers)
         shows_logo = any(item.kind == "logo" for item in st.items)      # a logo element replaces the corner logo
         logo = None if shows_logo else place_logo(timeline, self.bg.still)

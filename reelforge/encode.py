@@ -208,41 +208,156 @@ def audio_args(p: Platform) -> list[str]:
     return ["-c:a", p.audio_codec, "-b:a", p.audio_bitrate, "-ar", str(p.audio_rate), "-ac", "2"]
 
 
+def rate(value: str) -> float:
+    """An ffmpeg rate ("10M", "800k", "2500000") in bits per second."""
+    v = value.strip()
+    scale = {"k": 1e3, "K": 1e3, "m": 1e6, "M": 1e6, "g": 1e9, "G": 1e9}.get(v[-1:], 1)
+    return float(v[:-1] if scale != 1 else v) * scale
+
+
 def encode(frames: Iterable[np.ndarray], p: Platform, duration: float, target: Path,
            audio: Optional[Path] = None, draft: bool = False, on_frame=None, staging: Optional[Staging] = None) -> None:
     """Pipe RGB frames to ffmpeg; mux `audio` (or silence) into `target`: written atomically, or staged in
     `staging` to be published with other files."""
     with contextlib.nullcontext(staging.path(target)) if staging else atomic_path(target) as tmp:
-        cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
-               "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{p.width}x{p.height}", "-r", str(p.fps), "-i", "-"]
-        if audio is not None:
-            cmd += ["-i", str(audio)]
+        encode_many(frames, [(p, tmp, audio)], duration, draft=draft, on_frame=on_frame, names=[target])
+
+
+# BT.601 limited range ("tv"), as ffmpeg's default swscale conversion of rgb24 to yuv420p: Y with 8-bit
+# coefficients (within 1 of swscale's), U and V from the 2×2 block's mean RGB with 15-bit coefficients.
+_S = 1 << 15
+_UV = [[round(c * 224 / 255 * _S) for c in row] for row in
+       ((-0.299 / 1.772, -0.587 / 1.772, 0.5), (0.5, -0.587 / 1.402, -0.114 / 1.402))]
+
+
+def yuv420(rgb: np.ndarray, out: Optional[np.ndarray] = None, rows: tuple[int, int] = (0, -1)) -> np.ndarray:
+    """An RGB frame (even size) as planar yuv420p bytes (Y, then U, then V), as ffmpeg would convert it.
+    With `out` and `rows` (y0, y1, even), only those rows of `out` are written."""
+    h, w = rgb.shape[:2]
+    y0, y1 = rows[0], h if rows[1] < 0 else rows[1]
+    if out is None:
+        out = np.empty(h * w * 3 // 2, np.uint8)
+    Y = out[:h * w].reshape(h, w)
+    U = out[h * w:h * w * 5 // 4].reshape(h // 2, w // 2)
+    V = out[h * w * 5 // 4:].reshape(h // 2, w // 2)
+    band = rgb[y0:y1]
+    r, g, b = band[..., 0], band[..., 1], band[..., 2]
+    acc = np.multiply(r, 66, dtype=np.uint16)
+    tmp = np.multiply(g, 129, dtype=np.uint16)
+    acc += tmp
+    np.multiply(b, 25, out=tmp, dtype=np.uint16)
+    acc += tmp
+    acc += 128 + (16 << 8)
+    acc >>= 8
+    Y[y0:y1] = acc
+    q = band.reshape((y1 - y0) // 2, 2, w // 2, 2, 3)
+    s4 = q[:, 0, :, 0].astype(np.int32)
+    s4 += q[:, 0, :, 1]
+    s4 += q[:, 1, :, 0]
+    s4 += q[:, 1, :, 1]
+    for plane, (cr, cg, cb) in zip((U, V), _UV):
+        c = s4[..., 0] * cr
+        c += s4[..., 1] * cg
+        c += s4[..., 2] * cb
+        c += (128 << 17) + (1 << 16)
+        c >>= 17
+        plane[y0 // 2:y1 // 2] = c
+    return out
+
+
+class YuvFrames:
+    """RGB frames → yuv420p buffers, converting only what changed: a frame that is an array already
+    converted (the compositor's cached still composites, reused while nothing moves) costs nothing; a
+    new frame is compared with the previous one row by row and only the changed band is converted."""
+
+    def __init__(self, keep: int = 4):
+        self.keep = keep
+        self.known: list[tuple[np.ndarray, np.ndarray]] = []     # (frame, its yuv), most recent last
+        self.prev: Optional[tuple[np.ndarray, np.ndarray]] = None
+
+    def __call__(self, frame: np.ndarray) -> np.ndarray:
+        for k, (f, yuv) in enumerate(self.known):
+            if f is frame:
+                self.prev = self.known[k]
+                return yuv
+        if self.prev is not None and self.prev[0].shape == frame.shape:
+            pf, pyuv = self.prev
+            h = frame.shape[0]
+            changed = np.flatnonzero((frame.reshape(h, -1) != pf.reshape(h, -1)).any(axis=1))
+            yuv = pyuv.copy()
+            if changed.size:
+                yuv420(frame, yuv, (int(changed[0]) & ~1, min(h, (int(changed[-1]) + 2) & ~1)))
         else:
-            cmd += ["-f", "lavfi", "-i", f"anullsrc=r={p.audio_rate}:cl=stereo"]
-        cmd += ["-map", "0:v", "-map", "1:a", *video_args(p, draft), *audio_args(p), "-t", f"{duration:.3f}",
-                "-movflags", "+faststart", "-f", "mp4", str(tmp)]
-        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=die_with_parent)
+            yuv = yuv420(frame)
+        self.prev = (frame, yuv)
+        self.known.append(self.prev)
+        del self.known[:-self.keep]
+        return yuv
+
+
+def pipe_format(p: Platform) -> str:
+    """What frames go to ffmpeg as: yuv420p converted here (the default), or rgb24 when the output is not
+    yuv420p, the size is odd, or REELFORGE_PIPE=rgb asks for the former path."""
+    if os.environ.get("REELFORGE_PIPE", "yuv") == "rgb" or p.pix_fmt != "yuv420p" or p.width % 2 or p.height % 2:
+        return "rgb24"
+    return "yuv420p"
+
+
+def _command(p: Platform, duration: float, tmp: Path, audio: Optional[Path], draft: bool, fmt: str) -> list[str]:
+    cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
+           "-f", "rawvideo", "-pix_fmt", fmt, "-s", f"{p.width}x{p.height}", "-r", str(p.fps), "-i", "-"]
+    if audio is not None:
+        cmd += ["-i", str(audio)]
+    else:
+        cmd += ["-f", "lavfi", "-i", f"anullsrc=r={p.audio_rate}:cl=stereo"]
+    return cmd + ["-map", "0:v", "-map", "1:a", *video_args(p, draft), *audio_args(p), "-t", f"{duration:.3f}",
+                  "-movflags", "+faststart", "-f", "mp4", str(tmp)]
+
+
+def encode_many(frames: Iterable[np.ndarray], jobs: list[tuple[Platform, Path, Optional[Path]]], duration: float,
+                draft: bool = False, on_frame=None, names: Optional[list[Path]] = None) -> None:
+    """One stream of frames (drawn once) into one ffmpeg per (platform, file, audio) of `jobs`: the frames
+    must suit every platform (same size and rate). `names` (the files' final paths) appear in errors."""
+    names = names or [tmp for _, tmp, _ in jobs]
+    fmt = "yuv420p" if all(pipe_format(p) == "yuv420p" for p, _, _ in jobs) else "rgb24"
+    procs = []
+    try:
+        for p, tmp, audio in jobs:
+            procs.append(subprocess.Popen(_command(p, duration, tmp, audio, draft, fmt), stdin=subprocess.PIPE,
+                                          stderr=subprocess.PIPE, preexec_fn=die_with_parent))
+        k = 0
+        convert = YuvFrames() if fmt == "yuv420p" else None
         try:
             last = None
             for frame in frames:
                 # the same array as the previous frame (nothing moved) is written without a new copy
-                buf = last[1] if last is not None and last[0] is frame else memoryview(np.ascontiguousarray(frame)).cast("B")
-                proc.stdin.write(buf)
+                if last is not None and last[0] is frame:
+                    buf = last[1]
+                elif convert is not None:
+                    buf = memoryview(convert(frame)).cast("B")
+                else:
+                    buf = memoryview(np.ascontiguousarray(frame)).cast("B")
+                for k, proc in enumerate(procs):
+                    proc.stdin.write(buf)
                 last = (frame, buf)
                 if on_frame:
                     on_frame()
+        except BrokenPipeError:
+            err = procs[k].stderr.read().decode("utf-8", "replace")
+            procs[k].wait()
+            raise _ffmpeg_error(names[k], err, "ffmpeg stopped", lambda e: e[-300:]) from None
+        for proc in procs:
             proc.stdin.close()
+        for k, proc in enumerate(procs):
             err = proc.stderr.read().decode("utf-8", "replace")
             if proc.wait() != 0:
-                raise _ffmpeg_error(target, err, "ffmpeg failed", lambda e: e.splitlines()[-1])
-        except BrokenPipeError:
-            err = proc.stderr.read().decode("utf-8", "replace")
+                raise _ffmpeg_error(names[k], err, "ffmpeg failed", lambda e: e.splitlines()[-1])
+    except BaseException:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
             proc.wait()
-            raise _ffmpeg_error(target, err, "ffmpeg stopped", lambda e: e[-300:]) from None
-        except BaseException:
-            proc.kill()
-            proc.wait()
-            raise
+        raise
 
 
 def _ffmpeg_error(target: Path, err: str, what: str, detail) -> RenderError:

@@ -18,7 +18,7 @@ from .errors import ReelforgeError, display
 from .language import has_arabic
 from .media import VideoSource
 from .model import Brand, TextStyle
-from .registry import ELEMENTS
+from .registry import CAPTIONS, ELEMENTS
 from .text import Fonts, Style, clean, render_text
 from .timeline import Item, Timeline
 
@@ -213,6 +213,67 @@ def _dither(h: int, w: int) -> np.ndarray:
     return ((np.indices((h, w)).sum(0) % 2).astype(np.float32) * 0.5 + 0.25)[..., None]
 
 
+DECOR_FPS = 15          # a moving colour/gradient background is redrawn 15 times a second (every 2nd frame)
+
+
+def soft_shape(d: int, color, ring: bool, alpha: float) -> Sprite:
+    """A decorative disc or ring, antialiased (drawn 4× and reduced)."""
+    from PIL import ImageDraw
+    big = Image.new("RGBA", (d * 4, d * 4), (0, 0, 0, 0))
+    fill = tuple(color[:3]) + (round(255 * alpha),)
+    draw = ImageDraw.Draw(big)
+    if ring:
+        draw.ellipse((0, 0, d * 4 - 1, d * 4 - 1), outline=fill, width=max(4, d // 6))
+    else:
+        draw.ellipse((0, 0, d * 4 - 1, d * 4 - 1), fill=fill)
+    return Sprite.from_image(big.resize((d, d), Image.LANCZOS))
+
+
+class Motion:
+    """Continuous motion of a colour or gradient background (`drift`, `shapes`): the gradient (a soft light
+    on a flat colour) drawn larger than the frame, dithered, and panned; soft shapes in the palette drift
+    over it at different depths (parallax). Deterministic per scene; redrawn DECOR_FPS times a second."""
+
+    def __init__(self, bg, w: int, h: int, duration: float, index: int, rgba):
+        import random
+        rnd = random.Random(1000 + index)
+        short = min(w, h)
+        self.w, self.h, self.duration = w, h, max(duration, 0.01)
+        speed = bg.drift * short / 100                        # px a second
+        self.travel = int(speed * self.duration) + 2
+        angle = rnd.uniform(0, 2 * np.pi)
+        self.dir = (np.cos(angle), np.sin(angle))
+        c0 = rgba(bg.colors[0])
+        if bg.kind == "gradient":
+            c1 = rgba(bg.colors[-1])
+            direction = bg.direction
+        else:                   # a flat colour gets a soft light, a little lighter, that drifts
+            c1, c0 = c0, tuple(min(255, int(v + (255 - v) * 0.12)) for v in c0[:3])
+            direction = "radial"
+        self.big = gradient(w + self.travel, h + self.travel, c0, c1, direction)
+        palette = [rgba("light"), rgba("accent")]
+        self.shapes = []
+        for i in range(bg.shapes):
+            d = int(short * rnd.uniform(0.12, 0.3))
+            ring = i % 2 == 0
+            sprite = soft_shape(d, palette[i % 2], ring, 0.22 if ring else 0.1)
+            depth = rnd.uniform(0.7, 1.6)
+            a = rnd.uniform(0, 2 * np.pi)
+            v = max(speed, short * 0.025) * depth               # shapes always float, even without drift
+            self.shapes.append((sprite, rnd.uniform(-0.1, 1.0) * w, rnd.uniform(-0.1, 1.0) * h,
+                                v * np.cos(a), v * np.sin(a), rnd.uniform(0, 6.28)))
+
+    def frame(self, t: float) -> np.ndarray:
+        q = min(1.0, max(0.0, t / self.duration))
+        ox = int(round((self.travel - 1) * (q if self.dir[0] >= 0 else 1 - q)))
+        oy = int(round((self.travel - 1) * (q if self.dir[1] >= 0 else 1 - q)))
+        out = self.big[oy:oy + self.h, ox:ox + self.w].copy()
+        for sprite, x, y, vx, vy, phase in self.shapes:
+            bob = np.sin(phase + t * 1.3) * sprite.h * 0.06
+            sprite.blend(out, int(x + vx * t), int(y + vy * t + bob))
+        return out
+
+
 class Background:
     """Frame-sized RGB background; `static` when it does not change over time."""
 
@@ -227,7 +288,12 @@ class Background:
         self._zoom_key, self._zoom_frame = None, None
         where = f"scenes[{scene_time.index}] ({scene_time.scene.id}).background"
         rgba = timeline.brand.rgba
-        if bg.kind == "color":
+        self.motion = None
+        if bg.kind in ("color", "gradient") and (getattr(bg, "drift", 0) or getattr(bg, "shapes", 0)):
+            self.motion = Motion(bg, self.w, self.h, self.duration, scene_time.index, rgba)
+            self._zoom_key, self._zoom_frame = 0, self.motion.frame(0.0)
+            self.still = self._zoom_frame
+        elif bg.kind == "color":
             self.still = np.empty((self.h, self.w, 3), np.uint8)
             self.still[...] = rgba(bg.colors[0])[:3]
         elif bg.kind == "gradient":
@@ -248,7 +314,7 @@ class Background:
 
     @property
     def static(self) -> bool:
-        return self.video is None and (self.kind != "image" or self.zoom <= 1.0)
+        return self.video is None and self.motion is None and (self.kind != "image" or self.zoom <= 1.0)
 
     def _zoomed(self, t: float) -> np.ndarray:
         """Slow zoom from 1 to `zoom` over the scene: crop the pre-scaled source and resize."""
@@ -264,6 +330,11 @@ class Background:
             return self.video.frame(t)
         if self.static:
             return self.still
+        if self.motion is not None:
+            key = int(min(t, self.duration) * DECOR_FPS)
+            if key != self._zoom_key:
+                self._zoom_key, self._zoom_frame = key, self.motion.frame(key / DECOR_FPS)
+            return self._zoom_frame
         # a slow zoom moves the frame's edge by under a pixel a frame: redraw it only once the
         # edge has moved ZOOM_STEP_PX pixels (the centre far less), and reuse the same array (the compositor's cache) meanwhile
         step = self.zoom_step()
@@ -286,5 +357,6 @@ def placed_item(item: Item, timeline: Timeline, where: str, background: Optional
     """Item -> Placed (a still sprite) or a moving source (`.frame(t)`), drawn by its element kind;
     captions are drawn as text."""
     if item.kind == "caption":
-        return place_text(item, timeline)
+        style = item.options.get("caption")          # an animated caption style draws its own events
+        return CAPTIONS[style].place(item, timeline) if style else place_text(item, timeline)
     return ELEMENTS[item.kind].place(item, timeline, where, background)

@@ -94,16 +94,24 @@ def _load_script(path: Path, problems: list[Problem], brand_override=None, templ
                   typography=rest["typography"])
 
 
-def read_voices(doc: YMap, langs, project: Path, ctx: Context) -> dict[str, Voice]:
+def read_voices(doc: YMap, langs, project: Path, ctx: Context, prefix: str = "") -> dict[str, Voice]:
     voices = {}
     vm = doc.get("voice")
     if vm is None:
         return voices
+    if prefix and isinstance(vm, str):          # a scene's `voice: name`: for the language the profile speaks
+        vpath = resolve("voice", vm, project, ctx.base, ctx, doc.pos("voice"), join(prefix, "voice"))
+        voice = load_voice(vpath, vm, project, ctx.problems) if vpath else None
+        if voice is not None and voice.language not in langs:
+            ctx.error(doc.pos("voice"), join(prefix, "voice"), f"the voice '{vm}' speaks {voice.language}, which is "
+                      f"not one of the script's languages ({', '.join(langs)})")
+            return voices
+        return {voice.language: voice} if voice is not None else voices
     if not isinstance(vm, YMap):
-        ctx.error(doc.pos("voice"), "voice", f"expected a mapping (key: value), got {type_name(vm)}")
+        ctx.error(doc.pos("voice"), join(prefix, "voice"), f"expected a mapping (key: value), got {type_name(vm)}")
         return voices
     for lang, value in vm.items():
-        where = join("voice", lang)
+        where = join(join(prefix, "voice"), lang)
         if lang not in langs:
             ctx.error(vm.key_pos[lang], where, f"'{lang}' is not one of the script's languages ({', '.join(langs)})")
             continue
@@ -154,6 +162,7 @@ def read_scenes(doc: YMap, ctx: Context, template) -> list[Scene]:
 def read_scene(sm: YMap, pos, where: str, i: int, ctx: Context, template) -> Optional[Scene]:
     """A scene. `say` needs every language that has a voice; a language without one is a silent cut."""
     v = SCENE.read(sm, pos, where, ctx)
+    scene_voices = read_voices(sm, ctx.languages, ctx.project, ctx, where) if "voice" in sm else {}
     if v["say"] not in (None, INVALID):
         for lang, s in v["say"].items():
             if not s.strip():
@@ -177,7 +186,7 @@ def read_scene(sm: YMap, pos, where: str, i: int, ctx: Context, template) -> Opt
                  bullets=frozen_map({"bullets": v["bullets"]} if present("bullets") else {}),
                  images=frozen_map({"image": v["image"]} if present("image") else {}),
                  background=v["background"], duration=v["duration"], transition=v["transition"],
-                 elements=v["elements"], line=sm.at[0], pos=frozen_map(sm.val_pos))
+                 elements=v["elements"], line=sm.at[0], pos=frozen_map(sm.val_pos), voices=frozen_map(scene_voices))
 
 
 def check_voices(doc: YMap, ctx: Context, voices: dict[str, Voice], scenes) -> None:
@@ -197,9 +206,10 @@ def check_voices(doc: YMap, ctx: Context, voices: dict[str, Voice], scenes) -> N
         for i, scene in spoken:
             text = scene.say[lang]
             where = f"scenes[{i}].say.{lang}"
+            said_by = scene.voices.get(lang, voice)       # the scene's own profile, if it switches
             if any(script_of(c) == "tifinagh" for c in text):
                 ctx.error(pos_of.get(scene.id, doc.at), where, "no speech engine reads Tifinagh script; write `say` in "
                           "Latin transcription or use a recorded voice")
-            elif language(voice.language).script != "arabic" and has_arabic(text):
-                ctx.error(pos_of.get(scene.id, doc.at), where, f"the voice '{voice.name}' speaks {voice.language}, "
+            elif language(said_by.language).script != "arabic" and has_arabic(text):
+                ctx.error(pos_of.get(scene.id, doc.at), where, f"the voice '{said_by.name}' speaks {said_by.language}, "
                           "but this text is in Arabic script; use an Arabic voice (e.g. ar-offline)")

@@ -21,6 +21,8 @@ def entry(o: Output, folder: Path) -> dict:
             "timing": o.timing, "files": [f.relative_to(folder).as_posix() for f in o.files]}
     if o.check is not None:
         data["check"] = o.check
+    if o.shared_with:       # drawn once with these outputs ("frames"), or the same encoded file ("file")
+        data["shared_with"], data["shared"] = list(o.shared_with), o.shared
     return data
 
 

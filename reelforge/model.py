@@ -71,6 +71,8 @@ class Background:
     zoom: float = 1.0
     start: float = 0.0
     loop: bool = True
+    drift: float = 0.0             # continuous motion: percent of the short side a second (pan, gradient flow)
+    shapes: int = 0                # decorative soft shapes drifting at different depths (parallax)
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,7 @@ class Scene:
     elements: tuple[Element, ...]
     line: int = 0
     pos: Mapping[str, tuple[int, int]] = field(default_factory=lambda: frozen_map({}))   # key -> line, col
+    voices: Mapping[str, "Voice"] = field(default_factory=lambda: frozen_map({}))   # lang -> this scene's profile
 
 
 @dataclass(frozen=True)
@@ -212,6 +215,7 @@ class Brand:
     end_card: Optional[EndCard]
     lint: Mapping[str, object] = field(default_factory=lambda: frozen_map({}))   # thresholds; off: {rule: why}
     lottie_colors: Mapping[str, str] = field(default_factory=lambda: frozen_map({}))   # file hex -> colour, every Lottie
+    caption_options: Mapping[str, object] = field(default_factory=lambda: frozen_map({}))   # pill/pop/bounce: colours, scale
     pronounce: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: frozen_map({}))  # written -> {lang: said}
     font_features: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: frozen_map({}))  # script -> OpenType
 

@@ -1,6 +1,8 @@
 """Still frames without encoding: one frame, a contact sheet of every scene, the cover's moment."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 from PIL import Image, ImageDraw
 
@@ -21,12 +23,23 @@ def cover_time(tl: Timeline) -> float:
     return min(st.start + settled(st) + 0.1, st.end - 0.05)
 
 
+def only_visible(tl: Timeline, t: float) -> Timeline:
+    """`tl` with, in each scene, only the items on screen at `t` (as the compositor sees the scene at
+    that moment): the frame at `t` is the same, and nothing hidden is rasterised. Logo items stay (a logo
+    element replaces the corner logo for the whole scene)."""
+    def keep(st: SceneTime) -> SceneTime:
+        local = min(max(0.0, t - st.start), st.duration - 1e-6)
+        return replace(st, items=tuple(i for i in st.items if i.kind == "logo" or i.start <= local < i.end))
+    return replace(tl, scenes=tuple(keep(st) for st in tl.scenes))
+
+
 def preview_frame(script: Script, lang: str, platform: str, t: float) -> np.ndarray:
     """The full-size frame at `t` seconds (clamped to the video)."""
     tl = build(script, lang, platform_for(platform, False))
-    comp = Compositor(tl)
+    t = min(max(0.0, t), tl.duration - 1e-3)
+    comp = Compositor(only_visible(tl, t))
     try:
-        return comp.frame_at(min(max(0.0, t), tl.duration - 1e-3)).copy()
+        return comp.frame_at(t).copy()
     finally:
         comp.close()
 

@@ -10,11 +10,12 @@ package's `pyproject.toml`:
 
 | group                   | a plugin is                                  | built-ins                          |
 | ----------------------- | -------------------------------------------- | ---------------------------------- |
-| `reelforge.tts`         | a speech engine (`tts/__init__.py`)          | espeak, gtts, recorded             |
-| `reelforge.elements`    | an element kind (`elements/__init__.py`)     | text, image, video, shape, logo    |
-| `reelforge.captions`    | a caption style (`captions/__init__.py`)     | block, karaoke, word               |
+| `reelforge.tts`         | a speech engine (`tts/__init__.py`)          | espeak, gtts, edge, piper, recorded |
+| `reelforge.elements`    | an element kind (`elements/__init__.py`)     | text, image, video, shape, logo,   |
+|                         |                                              | lottie, svg, line, progress, counter |
+| `reelforge.captions`    | a caption style (`captions/__init__.py`)     | block, karaoke, word, pill, pop, bounce |
 | `reelforge.transitions` | a scene transition (`transitions.py`)        | cut, fade, slide, wipe, zoom       |
-| `reelforge.animations`  | an enter/exit animation (`animation.py`)     | none, fade, slide-*, pop, words    |
+| `reelforge.animations`  | an enter/exit animation (`animation.py`)     | none, fade, slide-*, pop, words, rise, pop-words, slide-words, sweep, underline |
 | `reelforge.lint`        | a brand/accessibility rule (`lint/`)         | contrast, safe-area, ...           |
 
 A plugin that declares `options` (a `reelforge.config.options.Schema`) gets its YAML options
@@ -82,6 +83,8 @@ class Registry(Mapping):
 TTS = Registry("reelforge.tts", {
     "espeak": "reelforge.tts.espeak_engine:ENGINE",
     "gtts": "reelforge.tts.gtts_engine:ENGINE",
+    "edge": "reelforge.tts.edge_engine:ENGINE",
+    "piper": "reelforge.tts.piper_engine:ENGINE",
     "recorded": "reelforge.tts.recorded:ENGINE",
 })
 ELEMENTS = Registry("reelforge.elements", {
@@ -89,14 +92,15 @@ ELEMENTS = Registry("reelforge.elements", {
                                                             "lottie", "svg", "line", "progress", "counter")
 })
 CAPTIONS = Registry("reelforge.captions", {
-    name: f"reelforge.captions.{name}:STYLE" for name in ("block", "karaoke", "word")
+    name: f"reelforge.captions.{name}:STYLE" for name in ("block", "karaoke", "word", "pill", "pop", "bounce")
 })
 TRANSITIONS = Registry("reelforge.transitions", {
     name: f"reelforge.transitions:{name.upper()}" for name in ("cut", "fade", "slide", "wipe", "zoom")
 })
 ANIMATIONS = Registry("reelforge.animations", {
     name: f"reelforge.animation:{name.upper().replace('-', '_')}"
-    for name in ("none", "fade", "slide-start", "slide-end", "slide-up", "slide-down", "pop", "words")
+    for name in ("none", "fade", "slide-start", "slide-end", "slide-up", "slide-down", "pop", "words",
+                 "rise", "pop-words", "slide-words", "sweep", "underline")
 })
 LINT = Registry("reelforge.lint", {
     name: f"reelforge.lint.{name.replace('-', '_')}:RULE"

@@ -133,10 +133,12 @@ def find(text: str, lang: str = "") -> list[Span]:
 
 
 def _unit_not_weak(text: str, s: Span) -> Span:
-    """A number's noun is a noun: `30 على` keeps only the number."""
+    """A number's noun is a noun: `30 على` keeps only the number, and so does `78 Mohamed` (a name
+    follows; units are lower case or capitals: `18 ans`, `200 DH`)."""
     if s.kind == "number":
         m = re.search(r"[ \u00a0\u202f]*([^\W\d_]+)\.?$", text[s.start:s.end])
-        if m and any(m[1].lower() in lang.weak or m[1] in lang.months for lang in LANGUAGES.values()):
+        titled = m is not None and m[1][:1].isupper() and m[1][1:2].islower()     # `78 Mohamed`: a name, not a unit
+        if m and (titled or any(m[1].lower() in lang.weak or m[1] in lang.months for lang in LANGUAGES.values())):
             return Span(s.start, s.start + m.start(), s.kind)
     return s
 

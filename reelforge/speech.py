@@ -158,11 +158,16 @@ def offline(voice: Voice) -> bool:
 
 def voice_problems(script: Script) -> list[Problem]:
     """What each voice's engine finds wrong before speaking (e.g. missing recordings), all at once."""
-    out = []
-    for lang, voice in script.voices.items():
+    out, seen = [], set()
+    used = list(script.voices.items()) + [(lang, v) for s in script.scenes for lang, v in getattr(s, "voices", {}).items()]
+    for lang, voice in used:
         check = getattr(TTS.get(voice.engine), "problems", None)
-        if check is not None and lang in script.languages:
-            out += check(voice, script, lang)
+        if check is None or lang not in script.languages or (lang, id(voice)) in seen:
+            continue
+        seen.add((lang, id(voice)))
+        speaks = {f"scenes[{i}]" for i, s in enumerate(script.scenes) if scene_voice(script, s, lang) is voice}
+        out += [p for p in check(voice, script, lang)       # only the scenes this profile speaks
+                if not p.where.startswith("scenes[") or p.where.partition(".")[0] in speaks]
     return out
 
 
@@ -174,8 +179,13 @@ def lexicon(script: Script, lang: str) -> dict[str, str]:
     return out
 
 
+def scene_voice(script: Script, scene: Scene, lang: str) -> Voice:
+    """The profile that speaks a scene: its own `voice:` for the language, else the script's."""
+    return getattr(scene, "voices", {}).get(lang) or script.voices[lang]
+
+
 def scene_line(script: Script, scene: Scene, index: int, lang: str, cache: SpeechCache) -> Line:
-    voice = script.voices[lang]
+    voice = scene_voice(script, scene, lang)
     where = f"scenes[{index}] ({scene.id}).say.{lang}"
     try:
         engine = engine_of(voice)
@@ -280,7 +290,9 @@ def voice_lines(script: Script, lang: str, cache: SpeechCache, on_line: Optional
     for i, scene in enumerate(script.scenes):
         if scene.say and scene.say.get(lang, "").strip():
             line = scene_line(script, scene, i, lang, cache)
-            source = model_source(whisper_model, script.voices[lang].options.get("model"))
+            voice = scene_voice(script, scene, lang)
+            option = getattr(TTS.get(voice.engine), "whisper_option", "model")   # piper's `model` is its voice
+            source = model_source(whisper_model, voice.options.get(option))
             if line.timed == "estimate" and source:
                 line = whisper_timed(line, scene.say[lang], lang, source)
             out[scene.id] = line

@@ -108,7 +108,7 @@ def _cmap(path: Path) -> frozenset:
 
 
 def covers(path: Path, ch: str) -> bool:
-    return ord(ch) in _cmap(Path(path))
+    return ord(ch) in _cmap(path if isinstance(path, Path) else Path(path))
 
 
 def missing_chars(text: str, fonts: Fonts, weight: str = "regular") -> list[str]:
@@ -267,7 +267,30 @@ def _visual(pieces: list[Piece], rtl: bool) -> list[Piece]:
     return out
 
 
+_LINES: dict = {}        # laid lines by (fonts, line, rtl, weight, size, first word): immutable, shared
+
+
+def _fonts_key(fonts: Fonts) -> tuple:
+    key = fonts.__dict__.get("_key")
+    if key is None:
+        key = tuple((s, tuple(sorted((w, str(f)) for w, f in getattr(fonts, s).items()))) for s in SCRIPTS) \
+            + tuple(sorted((s, tuple(v)) for s, v in fonts.features.items()))
+        fonts.__dict__["_key"] = key        # frozen dataclass: a cache beside the fields, not a field
+    return key
+
+
 def _lay_line(line: str, rtl: bool, fonts: Fonts, weight: str, size: int, first_word: int) -> LaidLine:
+    """`_lay_out_line`, remembered: validation, fitting and drawing lay the same lines out many times."""
+    key = (_fonts_key(fonts), line, rtl, weight, size, first_word)
+    laid = _LINES.get(key)
+    if laid is None:
+        if len(_LINES) > 50_000:
+            _LINES.clear()
+        laid = _LINES[key] = _lay_out_line(line, rtl, fonts, weight, size, first_word)
+    return laid
+
+
+def _lay_out_line(line: str, rtl: bool, fonts: Fonts, weight: str, size: int, first_word: int) -> LaidLine:
     placed, x = [], 0.0
     top = bottom = 0.0
     left, right = 0.0, 0.0

@@ -74,8 +74,12 @@ def chunk(words: list[Word], lang: str, max_chars: int, max_seconds: float, max_
 
     def ok(group):
         return fit(group) and group[-1].end - group[0].start <= max_seconds
-    # a unit is kept whole however long it is said (a phone number read digit group by digit group)
-    units = [[words[i] for i in u] for u in spans.units([w.text for w in words], lang, lambda u: fit([words[i] for i in u]))]
+    # a unit is kept whole however long it is said (a phone number read digit group by digit group),
+    # and however long it is written up to twice a group's length (a full name in karaoke)
+    def unit_fits(group):
+        return len(text_of(group)) <= 2 * max_chars and (fits is None or fits(group))
+    units = [[words[i] for i in u] for u in spans.units([w.text for w in words], lang,
+                                                        lambda u: unit_fits([words[i] for i in u]))]
     groups, cur = [], []
     for u in units:
         if cur and (len(cur) + len(u) > max_words or not ok(cur + u)):

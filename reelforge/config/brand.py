@@ -139,7 +139,16 @@ BRAND = Schema({
     }, None),
     "styles": MapOf(Schema(style_fields())),
     "captions": Schema({**style_fields(), "size": Number(0.5, 40, CAPTIONS_DEFAULT["size"]),
-                        "highlight": Colour("accent", help="the spoken word in karaoke captions")}, None),
+                        "highlight": Colour("accent", help="the spoken word in karaoke captions"),
+                        "pill": Schema({"color": Colour("accent", help="the box behind the spoken word"),
+                                        "ink": Colour("dark", help="the spoken word's colour on the pill"),
+                                        "padding": Number(0, 5, 0.5, help="percent of the short side"),
+                                        "radius": Number(0, 10, 1.2)}, None, help="`style: pill` captions"),
+                        "pop": Schema({"scale": Number(1, 2, 1.3, help="the spoken word's peak scale"),
+                                       "seconds": Number(0.05, 1, 0.25)}, None, help="`style: pop` captions"),
+                        "bounce": Schema({"height": Number(0, 10, 1.4, help="jump, percent of the short side"),
+                                          "seconds": Number(0.05, 1, 0.3)}, None, help="`style: bounce` captions")},
+                       None),
     "end_card": Schema({"text": Text(languages=lambda ctx: ()), "url": Str(""), "hashtag": Str("")}, None),
     "lint": Raw(None, help="thresholds of `reelforge lint`, and `off: {rule: reason}`"),
     "pronounce": Pronounce(None, help=PRONOUNCE_HELP),
@@ -181,4 +190,15 @@ def load_brand(path: Path, key: str, problems: list[Problem]) -> Optional[Brand]
                  end_card=EndCard(text=card["text"], url=card["url"], hashtag=card["hashtag"])
                  if card and valid(card) else None,
                  lint=v["lint"] if v["lint"] not in (None, INVALID) else frozen_map({}),
-                 lottie_colors=v["lottie"]["colors"] if v["lottie"] and valid(v["lottie"]) else frozen_map({}))
+                 lottie_colors=v["lottie"]["colors"] if v["lottie"] and valid(v["lottie"]) else frozen_map({}),
+                 caption_options=caption_options(captions))
+
+
+def caption_options(captions) -> dict:
+    """The animated caption styles' options (pill, pop, bounce), their defaults filled in."""
+    sub = BRAND.fields["captions"].fields
+    out = {}
+    for name in ("pill", "pop", "bounce"):
+        given = captions.get(name) if isinstance(captions, dict) else None
+        out[name] = frozen_map({**sub[name].defaults(), **(given if isinstance(given, dict) and valid(given) else {})})
+    return frozen_map(out)

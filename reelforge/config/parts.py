@@ -76,6 +76,10 @@ class BackgroundOption(Schema):
             "zoom": Number(1, 2, lambda v: 1.0 if v.get("video") else 1.06, help="slow zoom over the scene"),
             "start": Number(0, None, 0.0, help="video: seconds into the file"),
             "loop": Bool(True),
+            "drift": Number(0, 10, 0.0, help="colour and gradient: continuous motion, percent of the short side a "
+                                             "second (the gradient flows; a colour gets a drifting soft light)"),
+            "shapes": Number(0, 12, 0, integer=True, help="colour and gradient: soft shapes drifting at different "
+                                                          "depths (parallax)"),
         }, default=default)
 
     def check(self, value, pos, where, ctx: Context):
@@ -88,15 +92,16 @@ class BackgroundOption(Schema):
         if v is INVALID or not valid(v):
             return INVALID
         kind = kinds[0]
+        motion = {"drift": v["drift"], "shapes": v["shapes"]}
         if kind == "color":
-            return Background("color", (v["color"],))
+            return Background("color", (v["color"],), **motion)
         if kind == "gradient":
             if len(value["gradient"]) < 2:
                 ctx.error(value.pos("gradient"), join(where, "gradient"), "a gradient needs at least two colours")
                 return INVALID
             if len(v["gradient"]) != len(value["gradient"]):
                 return INVALID
-            return Background("gradient", tuple(v["gradient"]), v["direction"])
+            return Background("gradient", tuple(v["gradient"]), v["direction"], **motion)
         return Background(kind, file=v[kind], fit=v["fit"], zoom=v["zoom"], start=v["start"], loop=v["loop"])
 
     def json(self):

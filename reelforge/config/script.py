@@ -187,6 +187,8 @@ SCENE = Schema({
     "duration": Duration(0.5, 600, None, help="`auto` (voice + padding) or seconds"),
     "transition": TransitionOption(None, help="into the next scene"),
     "elements": ListOf(ElementOption(), ()),
+    "voice": Option(None, help="another voice profile for this scene (e.g. a quote): a profile name (it replaces "
+                               "the script's voice for the profile's language) or {lang: profile name or inline profile}"),
 })
 
 SCRIPT = Schema({
