@@ -207,8 +207,10 @@ def preview(script, at, sheet, lang, plat, target, brand_name, template_name):
     s = load_all([script], brand_name, template_name)[0]
     lang = pick(s, [lang] if lang else [], s.languages, "languages")[0]
     plat = pick(s, [plat] if plat else [], s.platforms, "platforms")[0]
-    check_script(s, [lang], [plat])
-    img = contact_sheet(s, lang, plat) if sheet else Image.fromarray(preview_frame(s, lang, plat, at))
+    # an offline voice's real lines (cached after the first time), so times match the render
+    lines = voice_lines(s, lang, SpeechCache()) if lang in s.voices and offline(s.voices[lang]) else None
+    check_script(s, [lang], [plat], {lang: lines} if lines else None)
+    img = contact_sheet(s, lang, plat, lines=lines) if sheet else Image.fromarray(preview_frame(s, lang, plat, at, lines))
     with atomic_path(target) as tmp:
         img.save(tmp, "PNG", compress_level=1)       # fast: a preview is looked at, not archived
     click.echo(f"{display(target)}  {img.width}×{img.height}")

@@ -33,9 +33,9 @@ def only_visible(tl: Timeline, t: float) -> Timeline:
     return replace(tl, scenes=tuple(keep(st) for st in tl.scenes))
 
 
-def preview_frame(script: Script, lang: str, platform: str, t: float) -> np.ndarray:
+def preview_frame(script: Script, lang: str, platform: str, t: float, lines=None) -> np.ndarray:
     """The full-size frame at `t` seconds (clamped to the video)."""
-    tl = build(script, lang, platform_for(platform, False))
+    tl = build(script, lang, platform_for(platform, False), lines)
     t = min(max(0.0, t), tl.duration - 1e-3)
     comp = Compositor(only_visible(tl, t))
     try:
@@ -44,9 +44,9 @@ def preview_frame(script: Script, lang: str, platform: str, t: float) -> np.ndar
         comp.close()
 
 
-def contact_sheet(script: Script, lang: str, platform: str, thumb_w: int = 360) -> Image.Image:
+def contact_sheet(script: Script, lang: str, platform: str, thumb_w: int = 360, lines=None) -> Image.Image:
     """One image: every scene's key frame, labelled, in reading order."""
-    tl = build(script, lang, platform_for(platform, False))
+    tl = build(script, lang, platform_for(platform, False), lines)
     comp = Compositor(tl)
     thumbs = []
     try:

@@ -248,3 +248,26 @@ def test_template_intro_adds_the_brand_sting(project):
     region = frame[y:y + h, x:x + w].astype(int)
     background = frame[y:y + h, max(0, x - 5)].astype(int).mean(axis=0)
     assert (np.abs(region - background).sum(axis=2) > 80).mean() > 0.05      # the logo is drawn large
+
+
+def test_contact_sheet_times_scenes_with_the_real_voice(project, monkeypatch):
+    """A designer flagged sheets labelled with estimated times (46.7 s) for a 62.7 s render: with an
+    offline voice, preview times each scene by its synthesised line, as the render does."""
+    import reelforge.cli as cli
+    from reelforge.speech import SpeechCache, voice_lines
+    seen = {}
+    real = cli.contact_sheet
+
+    def spy(script, lang, platform, thumb_w=360, lines=None):
+        seen["lines"] = lines
+        return real(script, lang, platform, thumb_w, lines=lines)
+    monkeypatch.setattr(cli, "contact_sheet", spy)
+    result = run("preview", "ok.yaml", "--sheet", "-l", "fr", "-p", "reels", "-o", "s.png", cwd=project)
+    assert result.exit_code == 0, result.output
+    expected = voice_lines(load_script(project / "ok.yaml"), "fr", SpeechCache())
+    assert {k: round(v.duration, 3) for k, v in seen["lines"].items()} == \
+        {k: round(v.duration, 3) for k, v in expected.items()}
+    script = load_script(project / "ok.yaml")
+    timed = build(script, "fr", registry()["reels"], seen["lines"])
+    guessed = build(script, "fr", registry()["reels"])
+    assert timed.duration != guessed.duration          # the estimate differs; the sheet uses the voice
