@@ -79,7 +79,7 @@ def _names(text: str, lang: str) -> list[Span]:
         j = i
         if arabic and script_of(w[:1] or " ") == "latin":                    # Latin run inside Arabic
             while j + 1 < len(toks) and script_of(text[toks[j + 1][0]]) in ("latin", None) \
-                    and not any(is_arabic(c) for c in text[toks[j + 1][0]:toks[j + 1][1]]) \
+                    and not any(is_arabic(c) for c in text[toks[j + 1][0]:toks[j + 1][1]].strip(TRAIL)) \
                     and text[toks[j][1] - 1] not in TRAIL:
                 j += 1
             kind = "latin"
