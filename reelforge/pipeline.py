@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import sys
 import time
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, fields, replace
@@ -40,18 +41,34 @@ class Interrupted(KeyboardInterrupt):
         self.code = 128 + signum
 
 
+_PENDING: list[int] = []     # a signal whose exception was swallowed (it landed in a fork hook or a finaliser)
+
+
 def _raise_interrupted(signum, frame):
     signal.signal(signum, signal.SIG_IGN)           # one unwinding: a second signal does not cut it short
+    _PENDING.append(signum)
     raise Interrupted(signum)
+
+
+def _checked(frames):
+    """The frames, raising Interrupted at the next frame if a signal's exception was swallowed."""
+    for frame in frames:
+        if _PENDING:
+            raise Interrupted(_PENDING[0])
+        yield frame
 
 
 @contextmanager
 def interruptible(*signums: int):
     """Inside the block, SIGTERM (and any other `signums`) raise Interrupted, as Ctrl-C raises KeyboardInterrupt."""
+    _PENDING.clear()
     old = {n: signal.signal(n, _raise_interrupted) for n in (signal.SIGTERM, *signums)}
+    old_hook = sys.unraisablehook
+    sys.unraisablehook = lambda u: None if isinstance(u.exc_value, Interrupted) else old_hook(u)   # swallowed: _PENDING
     try:
         yield
     finally:
+        sys.unraisablehook = old_hook
         for n, handler in old.items():
             signal.signal(n, handler)
 
@@ -210,7 +227,7 @@ def render_group(tls: list[Timeline], out: Path, draft: bool, on_frame: Optional
                 # encoded under a scratch name, then linked to each output that takes it
                 jobs.append((p, files.scratch(video) if len(members) > 1 else files.path(video), audio))
                 names.append(video)
-            encode_many(comp.frames(), jobs, lead.duration, draft=draft, on_frame=on_frame, names=names)
+            encode_many(_checked(comp.frames()), jobs, lead.duration, draft=draft, on_frame=on_frame, names=names)
             cover_tmp = None
             for e, ((p, tmp, _), members) in enumerate(zip(jobs, encodes)):
                 for tl in members:
