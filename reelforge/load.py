@@ -15,7 +15,7 @@ from . import project as projects
 from .config.brand import load_brand
 from .config.documents import open_doc, resolve
 from .config import limits
-from .config.options import INVALID, Context, join
+from .config.options import INVALID, Context, expect, join
 from .config.script import SCENE, SCRIPT, SCRIPT_ID, SLOT_CONTENT, SLOT_KIND
 from .config.template import load_template
 from .config.voice import load_voice, read_voice
@@ -107,8 +107,7 @@ def read_voices(doc: YMap, langs, project: Path, ctx: Context, prefix: str = "")
                       f"not one of the script's languages ({', '.join(langs)})")
             return voices
         return {voice.language: voice} if voice is not None else voices
-    if not isinstance(vm, YMap):
-        ctx.error(doc.pos("voice"), join(prefix, "voice"), f"expected a mapping (key: value), got {type_name(vm)}")
+    if not expect(vm, YMap, doc.pos("voice"), join(prefix, "voice"), ctx):
         return voices
     for lang, value in vm.items():
         where = join(join(prefix, "voice"), lang)
@@ -132,8 +131,7 @@ def read_scenes(doc: YMap, ctx: Context, template) -> list[Scene]:
     items = doc.get("scenes")
     if items is None:
         return []
-    if not isinstance(items, YList):
-        ctx.error(doc.pos("scenes"), "scenes", f"expected a list, got {type_name(items)}")
+    if not expect(items, YList, doc.pos("scenes"), "scenes", ctx):
         return []
     if not items:
         ctx.error(doc.pos("scenes"), "scenes", "a script needs at least one scene")

@@ -205,3 +205,11 @@ def test_doctor_reports_each_check(project):
     assert "ffmpeg" in result.output
     assert "brand 'demo' fonts" in result.output
     assert result.exit_code == 0, result.output
+
+
+def test_template_layouts_that_are_not_a_mapping(project):
+    (project / "templates" / "listy.yaml").write_text("reelforge-template: 1\nlayouts: [title, end]\n")
+    (project / "l.yaml").write_text(sub("template: explainer", "template: listy"), encoding="utf-8")
+    result = run("validate", "l.yaml", cwd=project)
+    assert result.exit_code == 2 and "internal error" not in result.output
+    assert "templates/listy.yaml:2:10: layouts: expected a mapping (key: value), got a list" in result.output

@@ -71,6 +71,17 @@ def join(where: str, key) -> str:
     return f"{where}.{key}" if where else key
 
 
+KINDS = {YMap: "a mapping (key: value)", YList: "a list"}
+
+
+def expect(value, kind, pos, where: str, ctx: "Context") -> bool:
+    """Is `value` a YAML mapping (YMap) or list (YList)? If not, say so at its place."""
+    if isinstance(value, kind):
+        return True
+    ctx.error(pos, where, f"expected {KINDS[kind]}, got {type_name(value)}")
+    return False
+
+
 class Context:
     """What reading one document needs: where problems go, and the facts values are checked against."""
 
@@ -193,8 +204,7 @@ class Raw(Option):
     knows: an engine's options, the lint settings."""
 
     def check(self, value, pos, where, ctx):
-        if not isinstance(value, YMap):
-            ctx.error(pos, where, f"expected a mapping (key: value), got {type_name(value)}")
+        if not expect(value, YMap, pos, where, ctx):
             return INVALID
         return value
 
@@ -475,8 +485,7 @@ class ListOf(Option):
         self.item, self.unique = item, unique
 
     def check(self, value, pos, where, ctx):
-        if not isinstance(value, YList):
-            ctx.error(pos, where, f"expected a list, got {type_name(value)}")
+        if not expect(value, YList, pos, where, ctx):
             return INVALID
         out = []
         for i, v in enumerate(value):
@@ -497,8 +506,7 @@ class MapOf(Option):
         self.value, self.key = value, key
 
     def check(self, value, pos, where, ctx):
-        if not isinstance(value, YMap):
-            ctx.error(pos, where, f"expected a mapping (key: value), got {type_name(value)}")
+        if not expect(value, YMap, pos, where, ctx):
             return INVALID
         out = {}
         for k, v in value.items():
@@ -528,8 +536,7 @@ class Schema(Option):
         self.extra = tuple(extra)       # keys allowed but read elsewhere (the format version, ...)
 
     def check(self, value, pos, where, ctx):
-        if not isinstance(value, YMap):
-            ctx.error(pos, where, f"expected a mapping (key: value), got {type_name(value)}")
+        if not expect(value, YMap, pos, where, ctx):
             return INVALID
         self.unknown_keys(value, where, ctx)
         return self.fields_of(value, where, ctx)

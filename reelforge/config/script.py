@@ -11,7 +11,7 @@ from ..registry import CAPTIONS, ELEMENTS, PluginError
 from .brand import PRONOUNCE_HELP, Pronounce
 from . import limits
 from .checks import audio_problem, image_problem
-from .options import (INVALID, Bool, Box, Choice, Duration, File, ListOf, MapOf, Number, Option, Schema, Str, Text, join, ID_RE, text_problem, valid)
+from .options import (expect, INVALID, Bool, Box, Choice, Duration, File, ListOf, MapOf, Number, Option, Schema, Str, Text, join, ID_RE, text_problem, valid)
 from .parts import AnimationOption, BackgroundOption, TransitionOption
 from .yamlfile import YList, YMap, type_name
 
@@ -26,8 +26,7 @@ class Languages(Option):
     """`languages: [ar, fr]`: one video per language; later texts must have each of them."""
 
     def check(self, value, pos, where, ctx):
-        if not isinstance(value, YList):
-            ctx.error(pos, where, f"expected a list, got {type_name(value)}")
+        if not expect(value, YList, pos, where, ctx):
             return INVALID
         out = []
         for i, code in enumerate(value):
@@ -65,8 +64,7 @@ class Vars(Option):
     """`vars: {name: text}`: `{name}` in any later text is replaced by the text."""
 
     def check(self, value, pos, where, ctx):
-        if not isinstance(value, YMap):
-            ctx.error(pos, where, f"expected a mapping (key: value), got {type_name(value)}")
+        if not expect(value, YMap, pos, where, ctx):
             return INVALID
         out = {}
         for k, v in value.items():
@@ -94,8 +92,7 @@ class Also(Option):
     """`also: {ar: fr}`: a second, translated subtitle line under the first language's."""
 
     def check(self, value, pos, where, ctx):
-        if not isinstance(value, YMap):
-            ctx.error(pos, where, f"expected a mapping (key: value), got {type_name(value)}")
+        if not expect(value, YMap, pos, where, ctx):
             return INVALID
         out = {}
         for k, v in value.items():
@@ -136,8 +133,7 @@ class ElementOption(Option):
     }
 
     def check(self, value, pos, where, ctx):
-        if not isinstance(value, YMap):
-            ctx.error(pos, where, f"expected a mapping (key: value), got {type_name(value)}")
+        if not expect(value, YMap, pos, where, ctx):
             return INVALID
         kind_name = self.COMMON["type"].read(value["type"], value.pos("type"), join(where, "type"), ctx) \
             if value.get("type") is not None else INVALID

@@ -11,7 +11,7 @@ from typing import Optional
 from ..errors import Problem, did_you_mean, display
 from ..model import ASPECTS, DEFAULT_CAPTION_RULES, LANGUAGES, Brand, CaptionRules, Layout, Slot, Template, Transition, frozen_map
 from .documents import open_doc, resolve
-from .options import (INVALID, Box, Choice, Context, MapOf, Number, Schema, Str, join, valid)
+from .options import (expect, INVALID, Box, Choice, Context, MapOf, Number, Schema, Str, join, valid)
 from .parts import AnimationOption, BackgroundOption, TransitionOption
 from .yamlfile import YMap
 
@@ -116,8 +116,8 @@ def load_template(path: Path, brand: Brand, project: Path, problems: list[Proble
     v = top.read(doc, doc.at, "", ctx)
     layouts = dict(parent.layouts) if parent else {}
     lmap = doc.get("layouts")
-    if lmap is not None and not isinstance(lmap, YMap):
-        ctx.error(doc.pos("layouts"), "layouts", "expected a mapping (key: value), got a list")
+    if lmap is not None and not expect(lmap, YMap, doc.pos("layouts"), "layouts", ctx):
+        lmap = None
     for name, lm in (lmap or {}).items():
         layout = read_layout(lm, lmap.pos(name), join("layouts", name), str(name), ctx)
         if layout is not None:
