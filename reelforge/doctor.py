@@ -70,6 +70,32 @@ def check_whisper() -> Check:
                  "torch pulls several GB of CUDA packages)", required=False)
 
 
+def check_engines(project: Path) -> list[Check]:
+    """A line per speech engine: its version, whether it speaks offline, what it needs; for piper, the
+    voice models it can find (reelforge never downloads one)."""
+    out = []
+    for name in registry.TTS:
+        try:
+            engine = registry.TTS[name]
+            found = engine.version()
+        except PluginError:
+            continue                                   # check_plugins reports it
+        except Exception as exc:  # a missing package or a broken install is the finding itself
+            found = f"missing ({type(exc).__name__}: {exc})"
+        ok = "missing" not in found
+        detail = f"{found}; " + ("offline" if getattr(engine, "offline", False) else "online")
+        if name != "piper" and hasattr(engine, "needs"):
+            detail += f"; {engine.needs()}"
+        if name == "piper":
+            from .tts.piper_engine import model_folders
+            models = sorted({m.stem for folder in model_folders(project, None) for m in folder.glob("*.onnx")})
+            detail += "; models: " + (", ".join(models) if models else "none found in voices/models/ or "
+                                      "$REELFORGE_PIPER_MODELS")
+        out.append(Check(f"speech engine '{name}'", ok, detail,
+                         "install the package that provides it (see `reelforge voices`)", required=False))
+    return out
+
+
 def check_plugins() -> list[Check]:
     """A line per extension point naming its third-party plugins, and a finding per plugin that
     cannot be loaded."""
@@ -118,5 +144,6 @@ def check_brand_fonts(project: Path) -> list[Check]:
 
 
 def run(project: Path) -> list[Check]:
-    return [check_python(), check_raqm(), check_ffmpeg(), check_espeak(), check_whisper(), *check_plugins(),
+    return [check_python(), check_raqm(), check_ffmpeg(), check_espeak(), check_whisper(), *check_engines(project),
+            *check_plugins(),
             *check_brand_fonts(project)]

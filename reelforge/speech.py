@@ -89,7 +89,8 @@ class SpeechCache:
         return wav
 
     def sentence(self, engine, voice: Voice, text: str) -> Audio:
-        key = digest([engine.name, engine.version(), voice.language, sorted((k, str(v)) for k, v in voice.options.items()), text])
+        key = digest([engine.name, engine.version(), voice.language,
+                      sorted((k, str(v)) for k, v in voice.options.items()), text, *identity(engine, voice)])
         cached = self.load(key)
         if cached is not None:
             return cached
@@ -116,6 +117,12 @@ class SpeechCache:
 def _read_wav(f) -> np.ndarray:
     with wave.open(f, "rb") as w:
         return np.frombuffer(w.readframes(w.getnframes()), "<i2").astype(np.float32) / 32768.0
+
+
+def identity(engine, voice: Voice) -> list[str]:
+    """The engine's own part of a voice's cache key (e.g. the content of a model file replaced in place);
+    empty for engines without one, whose keys stay as they were."""
+    return [engine.identity(voice)] if hasattr(engine, "identity") else []
 
 
 def digest(parts) -> str:
@@ -227,7 +234,7 @@ def synthesized_line(engine, voice: Voice, text: str, lang: str, cache: SpeechCa
         timed = "engine" if audio.timed == "engine" and timed == "engine" else "estimate"
     samples = np.concatenate(parts) if parts else np.zeros(1, np.float32)
     key = digest(["line", RATE, [float(len(p)) for p in parts], [s[0] for s in sents], spoken, voice.name,
-                  dict(voice.options)])
+                  dict(voice.options), *identity(engine, voice)])
     wav = cache.line(key, samples)
     return Line(duration=len(samples) / RATE, words=tuple(words), audio=str(wav), timed=timed,
                 sentences=tuple(sents))

@@ -204,6 +204,8 @@ def test_doctor_reports_each_check(project):
     assert "arabic text layout" in result.output
     assert "ffmpeg" in result.output
     assert "brand 'demo' fonts" in result.output
+    assert "speech engine 'edge': edge-tts" in result.output and "online" in result.output
+    assert "speech engine 'piper': piper-tts" in result.output and "models: none found" in result.output
     assert result.exit_code == 0, result.output
 
 

@@ -277,6 +277,18 @@ def test_piper_speaks_with_a_model_in_voices_models(project):
     assert out.timing == {"hook": "engine", "points": "engine"}   # the manifest's timing source
 
 
+def test_piper_model_replaced_in_place_is_not_served_from_the_cache(project, tmp_path):
+    tiny_voice(project / "voices" / "models")
+    script = load_script(piper_project(project, "{model: tiny}"))
+    cache = SpeechCache(tmp_path / "cache")
+    first = voice_lines(script, "fr", cache)["hook"]
+    calls = cache.synth_calls
+    assert voice_lines(script, "fr", cache)["hook"].audio == first.audio and cache.synth_calls == calls
+    tiny_voice(project / "voices" / "models", rate=22050)         # same path, another voice
+    again = voice_lines(load_script(project / "p.yaml"), "fr", cache)["hook"]
+    assert cache.synth_calls > calls and again.audio != first.audio
+
+
 def decode_line(line):
     from reelforge.audio import decode
     return decode(line.audio)

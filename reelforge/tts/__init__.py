@@ -20,6 +20,8 @@ and optionally
     offline: bool = False                    # speaks without the network: `reelforge lint` uses it
     problems(voice, script, lang) -> list[Problem]
                                              # checks that need files, run after loading (every one)
+    identity(voice) -> str                   # part of the cache key for this voice beyond its options,
+                                             # e.g. a hash of the model file the options name
 
 `synthesize` and `scene_audio` raise `SpeechError`; the caller adds the script, line and scene.
 `voice.options` holds the declared options with defaults filled in; a declared `sentence_pause`

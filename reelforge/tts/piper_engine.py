@@ -11,6 +11,7 @@ $REELFORGE_WHISPER_MODEL: "whisper"); else the pause-snapped estimate ("estimate
 """
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
 import threading
@@ -82,6 +83,17 @@ class Model(Str):
     def json(self):
         return {"type": "string", "description": "a .onnx path (its .onnx.json beside it) or a voice name "
                                                  "in voices/models/ or $REELFORGE_PIPER_MODELS"}
+
+
+@lru_cache(maxsize=16)
+def model_digest(path: str, *stamp) -> str:
+    """sha256 of the model and its voice config, hashed once per (path, mtime, size) stamp."""
+    h = hashlib.sha256()
+    for name in (path, path + ".json"):
+        with open(name, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+    return h.hexdigest()
 
 
 @lru_cache(maxsize=4)
@@ -188,10 +200,20 @@ class PiperEngine:
         except PackageNotFoundError:
             return "piper-tts missing"
 
+    def identity(self, voice) -> str:
+        """The model's content: a model replaced in place (same path) must not reuse cached speech."""
+        path = str(voice.options["model"])
+        try:
+            st = os.stat(path)
+            cfg = os.stat(path + ".json")
+        except OSError:
+            return "missing"
+        return model_digest(path, st.st_mtime_ns, st.st_size, cfg.st_mtime_ns, cfg.st_size)
+
     def voice(self, voice):
         path = str(voice.options["model"])
         try:
-            mtime = os.stat(path).st_mtime
+            mtime = os.stat(path).st_mtime_ns
         except OSError:
             raise SpeechError(f"the piper model {display(path)} is gone; put it back or change `model:`") from None
         return load(path, mtime)
