@@ -5,7 +5,7 @@
 All examples (every language × platform) are built with --draft (half size) so the run stays in
 minutes on a 2-core machine: --jobs 1, then --jobs 2 from scratch; a rebuild with nothing changed;
 a rebuild after one script's French text changed, against that script's own render of the same
-outputs.
+outputs. `--shipping`: the cost of jobs that carry their inputs to a cluster (see `shipping`).
 """
 from __future__ import annotations
 
@@ -57,5 +57,67 @@ def main():
               f"that script's own render of them {tr:.1f} s; overhead {tc - tr:+.1f} s  (target <= +2 s)")
 
 
+# --- shipping inputs to a cluster (issue 18): `python bench/bench_build.py --shipping` -------------------
+
+def shipping():
+    """What carrying inputs costs a cluster build of the examples (--draft): the distinct files and bytes
+    scattered against what per-job copies would be; the client's read + scatter; each batch's unpack, load
+    and key check on a worker; and the same build on a local 2-worker Dask cluster (jobs carry their inputs)
+    against `--jobs 2` local processes (read the project in place)."""
+    from dask.distributed import Client, LocalCluster
+    from reelforge.build import execute, plan, same_frames, shipped_blobs
+    from reelforge.bundle import unpack
+    from reelforge.contentkey import content_key
+    from reelforge.load import load_script
+    from reelforge.pipeline import prepare
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = Path(tmp) / "repo"
+        for d in ("brand", "templates", "voices", "examples"):
+            shutil.copytree(ROOT / d, repo / d)
+        os.environ["REELFORGE_CACHE"] = str(Path(tmp) / "cache")       # the workers inherit it
+        jobs, _ = plan([repo / "examples"], draft=True)
+        batches = same_frames(jobs)
+        t = time.perf_counter()
+        blobs = shipped_blobs(jobs)
+        t_read = time.perf_counter() - t
+        distinct = sum(len(b) for b in blobs.values())
+        sizes = {h: len(b) for h, b in blobs.items()}
+        per_job = sum(b[0].bundle.size(sizes) for b in batches)
+        t = time.perf_counter()
+        for i, batch in enumerate(batches):
+            script = load_script(unpack(batch[0].bundle, blobs, Path(tmp) / "unpack" / str(i)))
+            assert all(content_key(script, j.lang, j.platform, j.draft) == j.key for j in batch)
+        t_unpack = (time.perf_counter() - t) / len(batches)
+        for path in {j.script for j in jobs}:      # warm the speech cache, so both builds find every line in it
+            script = load_script(path)
+            prepare(script, script.languages, script.platforms, draft=True)
+        t = time.perf_counter()
+        failed = [r for r in execute(jobs, Path(tmp) / "local", 2, None, lambda r: None) if not hasattr(r, "video")]
+        t_local = time.perf_counter() - t
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                          dashboard_address=None, local_directory=str(Path(tmp) / "workers")) as cluster:
+            with Client(cluster.scheduler_address) as client:
+                t = time.perf_counter()
+                client.scatter(list(blobs.values()), hash=False)
+                t_scatter = time.perf_counter() - t
+            t = time.perf_counter()
+            failed += [r for r in execute(jobs, Path(tmp) / "cluster", 1, cluster.scheduler_address, lambda r: None,
+                                          blobs=blobs) if not hasattr(r, "video")]
+            t_cluster = time.perf_counter() - t
+        assert not failed, failed
+        differ = [p.relative_to(Path(tmp) / "cluster").as_posix() for p in sorted((Path(tmp) / "cluster").rglob("*"))
+                  if p.suffix in (".mp4", ".jpg", ".srt", ".vtt")
+                  and (Path(tmp) / "local" / p.relative_to(Path(tmp) / "cluster")).read_bytes() != p.read_bytes()]
+        same = not differ or f"False: {', '.join(differ)}"
+        print(f"examples, --draft: {len(jobs)} outputs in {len(batches)} jobs; inputs shipped once: "
+              f"{len(blobs)} files, {distinct / 1e6:.1f} MB (per-job copies would be {per_job / 1e6:.1f} MB)")
+        print(f"client: read {t_read:.2f} s + scatter to 2 workers {t_scatter:.2f} s; worker: unpack + load + key "
+              f"check {t_unpack:.2f} s a job ({t_unpack * len(batches):.1f} s in all)")
+        print(f"build on a 2-worker LocalCluster (inputs shipped) {t_cluster:.1f} s vs --jobs 2 local processes "
+              f"{t_local:.1f} s ({(t_cluster / t_local - 1) * 100:+.1f}%); shipping cost "
+              f"{(t_read + t_scatter + t_unpack * len(batches) / 2) / t_cluster * 100:.1f}% of the cluster build; "
+              f"videos byte-identical: {same}")
+
+
 if __name__ == "__main__":
-    main()
+    shipping() if "--shipping" in sys.argv else main()

@@ -1,14 +1,19 @@
-"""Render speed and memory, measured in one run on the same content. Prints ratios.
+"""Render speed and memory, measured in one run on the same content. Prints every ratio.
 
-    python bench/bench_render.py            # every ratio: floors, three platforms / one, memory, validate,
-                                            # preview, PSNR of the YUV pipe against the RGB pipe
+    python bench/bench_render.py            # every figure: floors with and without the motion elements,
+                                            # three platforms / one, memory, validate, preview, PSNR of the
+                                            # YUV pipe against the RGB pipe
     python bench/bench_render.py --quick    # without the PSNR comparison render
     python bench/bench_render.py --moviepy  # also the (slow) plain-moviepy baseline
-    python bench/bench_render.py --motion   # render / floor without and with a Lottie and a counter on screen
+    python bench/bench_render.py --runs 1   # each render and floor timed once (default: fastest of two)
+    python bench/bench_render.py --no-memory  # without the peak-memory renders
 
-Content: examples/pass-jeunes.yaml in French at 1080×1920, 30 fps (Reels), with its text, images,
-logo, animations and transitions; the voiceover is left out so every renderer draws the same
-silent-audio video and speech synthesis does not count.
+Content: examples/pass-jeunes.yaml in French at 1080×1920, 30 fps (Reels), 4 s a scene, with its
+text, images, logo, animations, moving backgrounds and transitions; the voiceover is left out so every
+renderer draws the same silent-audio video and speech synthesis does not count. Three variants:
+"still text" (every kinetic headline preset replaced by a plain fade, no captions), "example" (as
+written: the template's kinetic headlines) and "motion" (the example plus a Lottie animation in
+every scene and burned-in `pill` captions, timed from the script's text).
 """
 from __future__ import annotations
 
@@ -32,25 +37,41 @@ from reelforge.pipeline import render_one  # noqa: E402
 from reelforge.timeline import build  # noqa: E402
 
 
-def bench_script(folder: Path, seconds_per_scene: float) -> Path:
-    """A copy of the example without voiceover, every scene `seconds_per_scene` long."""
+def bench_script(folder: Path, seconds_per_scene: float, keep_say: bool = False) -> Path:
+    """A copy of the example without voiceover (`keep_say`: the text stays, for captions), every scene
+    `seconds_per_scene` long."""
     text = (ROOT / "examples" / "pass-jeunes.yaml").read_text("utf-8")
-    text = re.sub(r"\n    say:(?: \{[^\n]*\}|\n(?:      [^\n]*\n)+)", "\n", text)
+    if not keep_say:
+        text = re.sub(r"\n    say:(?: \{[^\n]*\}|\n(?:      [^\n]*\n)+)", "\n", text)
     text = re.sub(r"\n    duration: [^\n]*", "", text)
     text = text.replace("\n    layout:", f"\n    duration: {seconds_per_scene}\n    layout:")
-    path = ROOT / "examples" / f".bench-{folder.name}.yaml"   # beside the example: assets resolve
+    path = bench_project(folder.parent) / f"bench-{folder.name}.yaml"
     path.write_text(text, "utf-8")
     return path
 
 
-MOTION = ("      - {type: lottie, file: assets/lottie/sun.json, box: [2, 64, 24, 14], colors: {\"#FFC83D\": accent}}\n"
-          "      - {type: counter, to: 50000, format: \"{n} +\", style: body, box: [50, 66, 48, 10], seconds: 2}\n")
+def bench_project(tmp: Path) -> Path:
+    """A copy of the repository's project (brand kits, templates, voices, the examples' assets) in `tmp`:
+    the bench's scripts resolve as the example does, and nothing is written into examples/."""
+    import shutil
+    folder = tmp / "project" / "examples"
+    if not folder.is_dir():
+        for name in ("brand", "templates", "voices"):
+            if (ROOT / name).is_dir():
+                shutil.copytree(ROOT / name, tmp / "project" / name)
+        shutil.copytree(ROOT / "examples" / "assets", folder / "assets")
+    return folder
+
+
+MOTION = "      - {type: lottie, file: assets/lottie/sun.json, box: [2, 64, 24, 14], colors: {\"#FFC83D\": accent}}\n"
 
 
 def motion_script(folder: Path, seconds_per_scene: float) -> Path:
-    """The bench script with a looping Lottie animation and a counter in every scene."""
-    path = bench_script(folder, seconds_per_scene)
-    scenes = path.read_text("utf-8").split("\n  - id: ")
+    """The bench script with a looping Lottie animation in every scene, and burned-in
+    `pill` captions (the voiceover text kept, timed by estimate: no speech is synthesised)."""
+    path = bench_script(folder, seconds_per_scene, keep_say=True)
+    text = re.sub(r"(\nsubtitles: \{[^\n]*?)style: [\w-]+", r"\1style: pill", path.read_text("utf-8"))
+    scenes = text.split("\n  - id: ")
     for i, scene in enumerate(scenes[1:], 1):
         if "\n    elements:\n" in scene:
             scenes[i] = scene.replace("\n    elements:\n", "\n    elements:\n" + MOTION, 1)
@@ -60,39 +81,18 @@ def motion_script(folder: Path, seconds_per_scene: float) -> Path:
     return path
 
 
-def render_and_floor(script: Path, tmp: Path) -> tuple[float, float]:
-    """Seconds to render the script (French, Reels), and for ffmpeg alone to encode its frames."""
-    tl = build(load_script(script), "fr", registry()["reels"])
-    t_render = timed(lambda: render_one(tl, tmp / "out", draft=False))
-    raw = tmp / "frames.rgb"
-    comp = Compositor(tl)
-    with open(raw, "wb") as fh:
-        for frame in comp.frames():
-            fh.write(memoryview(frame).cast("B"))
-    comp.close()
-    p = tl.platform
-    cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24",
-           "-s", f"{p.width}x{p.height}", "-r", str(p.fps), "-i", str(raw),
-           "-f", "lavfi", "-i", f"anullsrc=r={p.audio_rate}:cl=stereo", "-map", "0:v", "-map", "1:a",
-           *video_args(p, False), *audio_args(p), "-t", f"{tl.duration:.3f}", "-movflags", "+faststart",
-           str(tmp / "floor.mp4")]
-    t_floor = timed(lambda: subprocess.run(cmd, check=True))
-    raw.unlink()
-    return t_render, t_floor
+def still_text(tl):
+    """The timeline with every kinetic (word-by-word) enter preset replaced by a plain fade."""
+    from dataclasses import replace
 
+    from reelforge.animation import pose
 
-def motion_main():
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        scripts = [bench_script(tmp / "plain", 4.0), motion_script(tmp / "motion", 4.0)]
-        try:
-            for label, script in zip(("without", "with a Lottie + counter"), scripts):
-                t_render, t_floor = render_and_floor(script, tmp)
-                print(f"{label:24s} render {t_render:6.1f} s   floor {t_floor:6.1f} s   render / floor = "
-                      f"{t_render / t_floor:.2f}  (target <= 1.3)")
-        finally:
-            for s in scripts:
-                s.unlink(missing_ok=True)
+    def plain(item):
+        a = item.animate
+        if a.enter == "none" or not pose(a.enter, 0.5, False, entering=True).kinetic:
+            return item
+        return replace(item, animate=replace(a, enter="fade"))
+    return replace(tl, scenes=tuple(replace(st, items=tuple(plain(i) for i in st.items)) for st in tl.scenes))
 
 
 def timed(fn):
@@ -168,14 +168,35 @@ def load_note() -> str:
     return "load average %.2f %.2f %.2f on %d cores" % (*os.getloadavg(), os.cpu_count() or 0)
 
 
+def floor_commands(tl, video: Path, tmp: Path) -> tuple[list[str], list[str], Path]:
+    """The encoder floors of a rendered `video`: ffmpeg alone encoding the very same RGB frames (from a raw
+    file, written here) with the same settings -- RGB→YUV conversion and x264, nothing else; and the
+    true floor, x264 re-encoding the rendered file (decoded YUV, no RGB→YUV), same settings."""
+    raw = tmp / "frames.rgb"
+    comp = Compositor(tl)
+    with open(raw, "wb") as fh:
+        for frame in comp.frames():
+            fh.write(memoryview(frame).cast("B"))
+    comp.close()
+    p = tl.platform
+    rgb = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24",
+           "-s", f"{p.width}x{p.height}", "-r", str(p.fps), "-i", str(raw),
+           "-f", "lavfi", "-i", f"anullsrc=r={p.audio_rate}:cl=stereo", "-map", "0:v", "-map", "1:a",
+           *video_args(p, False), *audio_args(p), "-t", f"{tl.duration:.3f}", "-movflags", "+faststart",
+           str(tmp / "floor.mp4")]
+    yuv = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-i", str(video),
+           *video_args(p, False), *audio_args(p), "-movflags", "+faststart", str(tmp / "reencoded.mp4")]
+    return rgb, yuv, raw
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="skip the YUV/RGB comparison render (PSNR)")
     ap.add_argument("--moviepy", action="store_true", help="also time the (slow) plain-moviepy baseline")
-    ap.add_argument("--motion", action="store_true", help="only render / floor, without and with motion elements")
+    ap.add_argument("--no-memory", action="store_true", help="skip the peak-memory renders (15 s and 60 s)")
+    ap.add_argument("--runs", type=int, default=2, help="renders and floors timed this many times, interleaved; "
+                    "the fastest counts (default 2)")
     args = ap.parse_args()
-    if args.motion:
-        return motion_main()
     import os
 
     from reelforge.pipeline import Prepared, render_outputs
@@ -187,66 +208,65 @@ def main():
         try:
             # memory first: a child inherits its parent's RSS high-water mark on Linux, so measure while
             # this process is still small
-            short, long_ = bench_script(tmp / "m15", 2.5), bench_script(tmp / "m60", 10.0)
-            scripts += [short, long_]
-            m15, m60 = peak_rss_mb(short, tmp / "o15"), peak_rss_mb(long_, tmp / "o60")
+            m15 = m60 = None
+            if not args.no_memory:
+                short, long_ = bench_script(tmp / "m15", 2.5), bench_script(tmp / "m60", 10.0)
+                m15, m60 = peak_rss_mb(short, tmp / "o15"), peak_rss_mb(long_, tmp / "o60")
             t_validate = cli_seconds("validate", "examples/pass-jeunes.yaml")
             t_preview = cli_seconds("preview", "examples/pass-jeunes.yaml", "--at", "7", "-o", str(tmp / "p.png"))
-            main_script = bench_script(tmp / "main", 4.0)
-            scripts.append(main_script)
+            main_script, motion = bench_script(tmp / "main", 4.0), motion_script(tmp / "motion", 4.0)
+            scripts += [main_script, motion]
             script = load_script(main_script)
             tl = build(script, "fr", registry()["reels"])
-            out = tmp / "out"
+            variants = {"still text": still_text(tl), "example": tl,
+                        "motion": build(load_script(motion), "fr", registry()["reels"])}
             vertical = [build(script, "fr", registry()[n]) for n in ("reels", "shorts", "tiktok")]
-            one, three = Clock(), Clock()
-            for k in range(2):          # interleaved, fastest of two: the machine is shared
-                one(lambda: render_one(tl, out, draft=False))
+            renders = {name: Clock() for name in variants}
+            three = Clock()
+            for k in range(args.runs):      # interleaved, the fastest counts: the machine is shared
+                for name, v in variants.items():
+                    renders[name](lambda: render_one(v, tmp / name, draft=False))
                 three(lambda: render_outputs(Prepared(script, False, {}, vertical), tmp / "three"))
-            video = next(out.rglob("reels.mp4"))
-            # encoder floor: ffmpeg alone encoding the very same RGB frames (from a raw file) with the same
-            # settings -- RGB→YUV conversion and x264, nothing else
-            raw = tmp / "frames.rgb"
-            comp = Compositor(tl)
-            with open(raw, "wb") as fh:
-                for frame in comp.frames():
-                    fh.write(memoryview(frame).cast("B"))
-            comp.close()
-            p = tl.platform
-            floor_cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24",
-                         "-s", f"{p.width}x{p.height}", "-r", str(p.fps), "-i", str(raw),
-                         "-f", "lavfi", "-i", f"anullsrc=r={p.audio_rate}:cl=stereo", "-map", "0:v", "-map", "1:a",
-                         *video_args(p, False), *audio_args(p), "-t", f"{tl.duration:.3f}", "-movflags", "+faststart",
-                         str(tmp / "floor.mp4")]
-            # the true floor: x264 re-encoding the rendered file (decoded YUV, no RGB→YUV), same settings
-            reencode_cmd = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-i", str(video),
-                            *video_args(p, False), *audio_args(p), "-movflags", "+faststart", str(tmp / "reencoded.mp4")]
-            floor, reencode = Clock(), Clock()
-            for k in range(2):
-                floor(lambda: subprocess.run(floor_cmd, check=True))
-                reencode(lambda: subprocess.run(reencode_cmd, check=True))
-            raw.unlink()
+            floors = {}
+            for name, v in variants.items():
+                video = next((tmp / name).rglob("reels.mp4"))
+                rgb_cmd, yuv_cmd, raw = floor_commands(v, video, tmp)
+                rgb, yuv = Clock(), Clock()
+                for k in range(args.runs):
+                    rgb(lambda: subprocess.run(rgb_cmd, check=True))
+                    yuv(lambda: subprocess.run(yuv_cmd, check=True))
+                raw.unlink()
+                floors[name] = rgb, yuv
             preview_frame(script, "fr", "reels", 7.0)            # warm: fonts, images (a long-lived studio)
             t_preview_warm = timed(lambda: preview_frame(script, "fr", "reels", 9.0))
+            p = tl.platform
             print(f"content: {tl.duration:.1f} s at {p.width}x{p.height}, {p.fps} fps, {len(tl.scenes)} scenes;"
-                  " wall and CPU seconds, fastest of two runs")
-            print(f"reelforge render (reels)     {one}")
-            print(f"encoder floor (raw RGB→x264) {floor}   render / RGB floor = {one.ratio(floor)}  (target <= 1.3)")
-            print(f"re-encode of the output      {reencode}   render / YUV re-encode floor = {one.ratio(reencode)}"
-                  "  (target <= 1.15)")
-            print(f"reels + shorts + tiktok      {three}   three vertical / one = {three.ratio(one)}  (target <= 1.3)")
-            print(f"peak memory: 15 s render {m15:.0f} MB, 60 s render {m60:.0f} MB, ratio {m60 / m15:.2f}  (target <= 1.2)")
+                  f" wall and CPU seconds (this process and ffmpeg), fastest of {args.runs} run(s)")
+            for name, one in renders.items():
+                rgb, yuv = floors[name]
+                print(f"[{name}]")
+                print(f"  reelforge render (reels)     {one}")
+                print(f"  encoder floor (raw RGB→x264) {rgb}   render / RGB floor = {one.ratio(rgb)}  (target <= 1.3)")
+                print(f"  re-encode of the output      {yuv}   render / YUV re-encode floor = {one.ratio(yuv)}"
+                      "  (target <= 1.15)")
+            one = renders["example"]
+            print(f"reels + shorts + tiktok (example) {three}   three vertical / one = {three.ratio(one)}"
+                  "  (target <= 1.3)")
+            if m15:
+                print(f"peak memory: 15 s render {m15:.0f} MB, 60 s render {m60:.0f} MB, ratio {m60 / m15:.2f}  (target <= 1.2)")
             print(f"validate examples/pass-jeunes.yaml {t_validate:5.2f} s  (target < 1)")
-            print(f"preview --at 7                     {t_preview:5.2f} s  (target < 0.5); in a long-lived process "
-                  f"{t_preview_warm:.2f} s")
-            t_render, t_floor = one.wall, floor.wall
+            print(f"preview --at 7                     {t_preview:5.2f} s fresh process  (target < 0.5); "
+                  f"in a long-lived process {t_preview_warm:.2f} s")
+            t_render, t_floor = one.wall, floors["example"][0].wall
             if not args.quick:      # the same render through the former RGB pipe: what the YUV path changes
                 os.environ["REELFORGE_PIPE"] = "rgb"
                 try:
                     rgb = Clock()(lambda: render_one(tl, tmp / "rgb", draft=False))
                 finally:
                     del os.environ["REELFORGE_PIPE"]
-                mean_db, worst_db = decoded_psnr(video, next((tmp / "rgb").rglob("reels.mp4")))
-                print(f"RGB-pipe render              {rgb}   YUV / RGB pipe = {one.ratio(rgb)}; decoded, YUV vs RGB "
+                mean_db, worst_db = decoded_psnr(next((tmp / "example").rglob("reels.mp4")),
+                                                 next((tmp / "rgb").rglob("reels.mp4")))
+                print(f"RGB-pipe render (example)    {rgb}   YUV / RGB pipe = {one.ratio(rgb)}; decoded, YUV vs RGB "
                       f"pipe: PSNR {mean_db:.1f} dB (worst frame {worst_db:.1f} dB)")
             if args.moviepy:
                 sys.path.insert(0, str(ROOT / "bench"))

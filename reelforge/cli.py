@@ -17,28 +17,18 @@ import click
 from PIL import Image
 
 from . import __version__
-from .align import model_source
-from .board import board
-from .build import Failure, default_jobs, execute, plan, same_id, up_to_date, write_reports
-from .check import check as check_file
 from .checks import check_inputs, check_script, rhythm_notes
 from .config.jsonschema import KINDS, schema
-from .doctor import run as run_doctor
 from .encode import atomic_path, check_writable
 from .errors import Problem, ReelforgeError, RenderError, did_you_mean, display
-from .lint import config as lint_config
-from .lint import lint as run_lint
 from .load import load_brand, load_script, load_voice
-from .manifest import write_script_manifests
 from .pipeline import OUT_HINT, interruptible, prepare, render_outputs
 from .platforms import registry
 from .preview import contact_sheet, preview_frame
 from .project import PACKAGED, candidates, known, project_of
 from .registry import TTS, PluginError
-from .speech import SpeechCache, engine_of, offline, synthesized_line, voice_lines
-from .spoken import sentences
+from .speech import SpeechCache, engine_of, speaks_offline, synthesized_line, voice_lines
 from .tts import SpeechError
-from .subtitle import burn, events_for, write
 
 
 class Group(click.Group):
@@ -76,7 +66,9 @@ def load_all(scripts, brand=None, template=None):
     for path in scripts:
         try:
             loaded.append(load_script(path, brand, template))
-            same_id(loaded[-1], ids)
+            if len(scripts) > 1:            # only scripts together can share an id
+                from .build import same_id
+                same_id(loaded[-1], ids)
             check_inputs(loaded[-1])
         except ReelforgeError as exc:
             problems.extend(exc.problems)
@@ -160,6 +152,8 @@ def frame_progress(tl):
               "and online voices; default: the voice profile's `model`, then $REELFORGE_WHISPER_MODEL.")
 def render(scripts, langs, plats, out, draft, no_cache, whisper_model, brand_name, template_name):
     """Render videos: every language × platform the script names, into OUT/<id>/<lang>/<platform>.mp4."""
+    from .lint import config as lint_config
+    from .manifest import write_script_manifests
     with exit_on_interrupt("interrupted: finished videos are kept, no half files"):
         cache = SpeechCache(enabled=not no_cache)
         jobs = []
@@ -208,12 +202,24 @@ def preview(script, at, sheet, lang, plat, target, brand_name, template_name):
     lang = pick(s, [lang] if lang else [], s.languages, "languages")[0]
     plat = pick(s, [plat] if plat else [], s.platforms, "platforms")[0]
     # an offline voice's real lines (cached after the first time), so times match the render
-    lines = voice_lines(s, lang, SpeechCache()) if lang in s.voices and offline(s.voices[lang]) else None
+    lines = voice_lines(s, lang, SpeechCache()) if speaks_offline(s, lang) else None
     check_script(s, [lang], [plat], {lang: lines} if lines else None)
     img = contact_sheet(s, lang, plat, lines=lines) if sheet else Image.fromarray(preview_frame(s, lang, plat, at, lines))
     with atomic_path(target) as tmp:
         img.save(tmp, "PNG", compress_level=1)       # fast: a preview is looked at, not archived
     click.echo(f"{display(target)}  {img.width}×{img.height}")
+
+
+@main.command()
+@click.argument("project", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--port", type=click.IntRange(0, 65535), default=0, help="Port (default: a free one).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the default browser.")
+def studio(project, port, host, open_browser):
+    """A live preview in the browser: frame at the playhead, timeline, contact sheet, validation and lint,
+    refreshed as files are saved; draft and final renders played in the page."""
+    from .studio import serve
+    serve(project, host, port, open_browser)
 
 
 @main.command()
@@ -229,6 +235,8 @@ def preview(script, at, sheet, lang, plat, target, brand_name, template_name):
 @click.option("--brand", "brand_name", default="demo", show_default=True, help="Brand kit for --burn.")
 def subtitle(media, lang, script_text, model, target, burn_to, brand_name):
     """Auto-subtitles for any audio or video with whisper (or align a known --script)."""
+    from .align import model_source
+    from .subtitle import burn, events_for, write
     if not media.is_file():
         raise ReelforgeError([Problem(display(media), 1, 1, "", "file not found")])
     target = target or media.with_suffix(".srt")
@@ -261,9 +269,10 @@ def subtitle(media, lang, script_text, model, target, burn_to, brand_name):
 def lint(scripts):
     """Brand and accessibility rules: contrast on rendered pixels, safe areas, caption reading speed,
     palette, logo clear space, legible sizes, end card, platform limits. Exit 1 on any finding."""
+    from .lint import lint as run_lint
     cache, findings = SpeechCache(), []
     for script in load_all(scripts):
-        spoken = [lang for lang in script.languages if lang in script.voices and offline(script.voices[lang])]
+        spoken = [lang for lang in script.languages if speaks_offline(script, lang)]
         lines = {lang: voice_lines(script, lang, cache) for lang in spoken}
         found = run_lint(script, lines)
         findings += found
@@ -286,6 +295,7 @@ def brand():
 def brand_sheet(name, target, project):
     """The identity board of a brand kit: palette and contrast pairs, fonts in Arabic, French and
     Tifinagh, logo variants with their clear space, caption styles."""
+    from .board import board
     root = _project(project)
     path = next((p for p in candidates("brand", name, root) if p.is_file()), None)
     if path is None:
@@ -310,6 +320,7 @@ def brand_sheet(name, target, project):
 def check_cmd(videos, plat, draft, as_json):
     """Verify files against a platform profile: size, fps, codecs, pixel format, duration, file size,
     loudness, true peak, faststart. Exit 1 if any file fails."""
+    from .check import check as check_file
     import json
 
     if plat not in registry():
@@ -337,40 +348,60 @@ def parse_shard(value):
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("-o", "--out", default="out", type=click.Path(file_okay=False, path_type=Path), show_default=True)
+@click.option("-o", "--out", default="out", show_default=True,
+              help="Output folder, or an fsspec URL (s3://bucket/campaign; needs the `cluster` extra).")
 @click.option("--jobs", "workers", type=int, help="Local worker processes (default: the number of cores).")
 @click.option("--shard", help="I/N: render only this stable share of the outputs (CI matrix jobs).")
 @click.option("--scheduler", help="Address of a Dask distributed scheduler (tcp://host:8786).")
+@click.option("--retries", type=click.IntRange(0), default=2, show_default=True,
+              help="With --scheduler: how many times a job whose worker died is run again elsewhere.")
 @click.option("--draft", is_flag=True, help="Half size, fast preset.")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary on stdout.")
-def build(paths, out, workers, shard, scheduler, draft, as_json):
+def build(paths, out, workers, shard, scheduler, retries, draft, as_json):
     """Render every script under PATH (default: .), only what changed; manifest + HTML report."""
-    out = out.resolve()
+    from .build import Failure, default_jobs, execute, plan, up_to_date, write_reports
+    from . import storage
+    remote = storage.is_url(out)
+    if not remote and Path(out).exists() and not Path(out).is_dir():
+        raise click.BadParameter(f"'{out}' is a file; give a folder or an fsspec URL", param_hint="'-o' / '--out'")
+    out = out if remote else Path(out).resolve()
+    if remote:
+        try:
+            dest = storage.target(out, OUT_HINT)
+        except (ImportError, ValueError) as exc:
+            raise click.UsageError(f"-o {out}: {exc} (an fsspec URL needs `pip install \"reelforge[cluster]\"` and "
+                                   "the filesystem's own package, e.g. s3fs)")
     started = time.perf_counter()
     jobs, failures = plan(list(paths) or [Path(".")], draft, parse_shard(shard))
-    check_writable(out, OUT_HINT)
+    dest.check_writable() if remote else check_writable(out, OUT_HINT)
     todo = [j for j in jobs if not up_to_date(out, j)]
     skipped = [j for j in jobs if j not in todo]
     say = (lambda m: click.echo(m, err=True)) if as_json else click.echo
     say(f"{len(jobs)} outputs, {len(skipped)} up to date, {len(todo)} to render"
         + (f", {len(failures)} scripts invalid" if failures else ""))
+    retried: list[dict] = []
+
+    def on_retry(name, ws):
+        retried.append({"name": name, "workers": ws})
+        say(f"RETRIED {name}: run {len(ws)} times, on {', '.join(ws)} (the earlier workers died)")
     with progress(max(1, len(todo)), "build") as bar:
         def done(r):
             bar.update(1)
             if isinstance(r, Failure):
                 say(f"FAILED {r.name}: {r.error.splitlines()[0]}")
         with exit_on_interrupt("interrupted: finished outputs are kept, no half files; run the build again to resume"):
-            results = execute(todo, out, workers or default_jobs(), scheduler, done)
-    write_reports(out, results + failures)
+            results = execute(todo, out, workers or default_jobs(), scheduler, done, retries=retries, on_retry=on_retry)
+    write_reports(out, results + failures, retried)
     failed = [r for r in results + failures if isinstance(r, Failure)]
+    report = f"{out}/index.html" if remote else str(out / "index.html")
     summary = {"outputs": len(jobs), "rendered": sorted(r.name for r in results if not isinstance(r, Failure)),
                "skipped": len(skipped), "failed": [{"name": f.name, "error": f.error} for f in failed],
-               "seconds": round(time.perf_counter() - started, 2), "report": str(out / "index.html")}
+               "retried": retried, "seconds": round(time.perf_counter() - started, 2), "report": report}
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
         say(f"rendered {len(summary['rendered'])}, skipped {len(skipped)}, failed {len(failed)} in {summary['seconds']} s;"
-            f" report: {display(out / 'index.html')}")
+            f" report: {report if remote else display(report)}")
         for f in failed:
             say(f"  {f.name}: {f.error}")
     sys.exit(1 if failed else 0)
@@ -432,6 +463,7 @@ ENGINE_TIMING = {      # where each built-in engine's word times come from (a pl
 
 def profile_needs(voice) -> str:
     """What a profile needs to speak, and where its word times will come from."""
+    from .align import model_source
     engine = TTS.get(voice.engine)
     online = not getattr(engine, "offline", False)
     out = ["online" if online else "offline"]
@@ -455,6 +487,7 @@ def profile_needs(voice) -> str:
 @click.option("--project", "project", default=".", type=click.Path(file_okay=False, path_type=Path))
 def voices_say(profile, text, target, brand_name, project):
     """Audition a voice profile (and a kit's pronunciation lexicon) without rendering: speak TEXT to a WAV."""
+    from .spoken import sentences
     root = _project(project)
     problems: list[Problem] = []
     path = next((p for p in candidates("voice", profile, root) if p.is_file()), None)
@@ -504,6 +537,7 @@ def brands(project):
 @click.option("--project", "project", default=".", type=click.Path(file_okay=False, path_type=Path))
 def doctor(project):
     """Check the environment: Arabic text layout, ffmpeg, speech engines, whisper, brand fonts."""
+    from .doctor import run as run_doctor
     failed = False
     for c in run_doctor(_project(project)):
         mark = "ok  " if c.ok else ("FAIL" if c.required else "--  ")

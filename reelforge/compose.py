@@ -20,6 +20,7 @@ from .layers import Background, Placed, Sprite, placed_item, place_logo
 from .model import Animation
 from .registry import TRANSITIONS
 from .timeline import Item, SceneTime, Timeline
+from .transitions import blend_scenes
 
 
 class Layer:
@@ -104,7 +105,8 @@ def posed(c: Placed, p: Pose, accent=(255, 200, 87, 255), ink=(14, 42, 47, 255))
     if p.alpha < 1:
         rgba = rgba.copy()
         rgba[..., 3] = (rgba[..., 3] * p.alpha).astype(np.uint8)
-    return Sprite(rgba), x, y
+    # only moved (a slide once faded in): the sprite itself, already premultiplied
+    return (c.sprite if rgba is c.sprite.rgba else Sprite(rgba)), x, y
 
 
 def _regions(c: Placed):
@@ -133,6 +135,24 @@ def _regions(c: Placed):
     return cached
 
 
+def _masked(c: Placed):
+    """Each word's pixels alone (its rectangle, other words' pixels transparent), and the pixels of no
+    word (None if there are none): the same on every frame of a kinetic animation, so cut once."""
+    cached = c.__dict__.get("_masked")
+    if cached is None:
+        rgba = c.sprite.rgba
+        rects, labels = _regions(c)
+        words = []
+        for i, (x0, y0, x1, y1) in enumerate(rects):
+            word = rgba[y0:y1, x0:x1].copy()
+            word[labels[y0:y1, x0:x1] != i, 3] = 0
+            words.append(word)
+        rest = rgba.copy()
+        rest[labels >= 0, 3] = 0
+        cached = c.__dict__["_masked"] = (words, rest if rest[..., 3].any() else None)
+    return cached
+
+
 def kinetic(c: Placed, p: Pose, accent, ink) -> tuple[np.ndarray, int, int]:
     """Word-by-word kinetic typography: each word's pixels (whole words, so Arabic stays joined) moved,
     scaled and faded by its own staggered progress in reading order; sweep/underline add an accent
@@ -140,14 +160,15 @@ def kinetic(c: Placed, p: Pose, accent, ink) -> tuple[np.ndarray, int, int]:
     rgba = c.sprite.rgba
     h, w = rgba.shape[:2]
     rects, labels = _regions(c)
+    words, rest = _masked(c)
     n = len(rects)
     wh = max(b[3] - b[1] for b in (c.word_boxes or rects))     # a line of glyphs' height
     m = int(max(r[3] - r[1] for r in rects) * 0.8) + 2
     out = Image.new("RGBA", (w + 2 * m, h + 2 * m), (0, 0, 0, 0))
-    rest = rgba.copy()
-    rest[labels >= 0, 3] = 0
-    if rest[..., 3].any():
-        rest[..., 3] = (rest[..., 3] * min(1.0, p.q * 2)).astype(np.uint8)
+    if rest is not None:
+        if p.q < 0.5:
+            rest = rest.copy()
+            rest[..., 3] = (rest[..., 3] * (p.q * 2)).astype(np.uint8)
         out.alpha_composite(Image.fromarray(rest), (m, m))
     ease, back = EASINGS["ease-out"], EASINGS["back-out"]
     key, swept = -1, None
@@ -174,8 +195,7 @@ def kinetic(c: Placed, p: Pose, accent, ink) -> tuple[np.ndarray, int, int]:
         qi = stagger(min(1.0, p.q / 0.55) if p.kinetic in DECORATED else p.q, i, n)
         if qi <= 0:
             continue
-        word = rgba[y0:y1, x0:x1].copy()
-        word[labels[y0:y1, x0:x1] != i, 3] = 0
+        word = words[i].copy()
         if i == key and swept is not None:      # the swept word in ink on the accent box (legible)
             cols = np.arange(x0, x1)
             word[:, (cols >= swept[0]) & (cols < swept[2]), :3] = ink[:3]
@@ -204,9 +224,9 @@ def kinetic(c: Placed, p: Pose, accent, ink) -> tuple[np.ndarray, int, int]:
 class SceneDrawer:
     """Draws one scene at any scene-local time."""
 
-    def __init__(self, timeline: Timeline, st: SceneTime, extra_layers=()):
+    def __init__(self, timeline: Timeline, st: SceneTime, extra_layers=(), background: Optional[Background] = None):
         self.st = st
-        self.bg = Background(st, timeline)
+        self.bg = background if background is not None else Background(st, timeline)   # the studio hands one over
         where = f"scenes[{st.index}] ({st.scene.id})"
         accent, ink = timeline.brand.rgba("accent"), timeline.brand.rgba("dark")
         self.layers = [Layer(item, placed_item(item, timeline, f"{where}.{item.name}", self.bg.still), timeline.rtl,
@@ -222,8 +242,9 @@ class SceneDrawer:
         self._bg_seen: Optional[np.ndarray] = None
         self._base: Optional[np.ndarray] = None
 
-    def frame(self, t: float) -> np.ndarray:
-        visible = [(i, layer) for i, layer in enumerate(self.layers) if layer.visible(t)]
+    def frame(self, t: float, without=()) -> np.ndarray:
+        """The scene at local time t; `without`: indices of layers left out (drawn by a transition)."""
+        visible = [(i, layer) for i, layer in enumerate(self.layers) if layer.visible(t) and i not in without]
         resting = tuple(i for i, layer in visible if not layer.moving(t))
         moving = [layer for i, layer in visible if layer.moving(t)]
         background = self.bg.frame(t)        # the same array for as long as the background holds still
@@ -276,7 +297,8 @@ class Compositor:
             edge = scenes[a].end
             if tr.duration > 0 and tr.name != "cut" and edge - tr.duration / 2 <= t < edge + tr.duration / 2:
                 p = (t - (edge - tr.duration / 2)) / tr.duration
-                return TRANSITIONS[tr.name](self._local(a, t), self._local(b, t), p, self.tl.rtl)
+                ta, tb = (min(max(0.0, t - scenes[k].start), scenes[k].duration - 1e-6) for k in (a, b))
+                return blend_scenes(TRANSITIONS[tr.name], self.drawer(a), ta, self.drawer(b), tb, p, self.tl.rtl)
         return self._local(i, t)
 
     def frames(self) -> Iterator[np.ndarray]:

@@ -12,6 +12,7 @@ import re
 import secrets
 import signal
 import subprocess
+import threading
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -188,13 +189,23 @@ def write_atomic(target: Path, data: bytes | str, hint: str = "") -> None:
         tmp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
 
 
-def die_with_parent() -> None:
-    """In a child process (Linux): receive SIGTERM when the parent dies, so nothing runs on orphaned."""
+def _prctl():
     try:
         import ctypes
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM, 0, 0, 0)    # PR_SET_PDEATHSIG = 1
+        return ctypes.CDLL(None, use_errno=True).prctl
     except (OSError, AttributeError):
-        pass
+        return None
+
+
+# resolved here, in the parent: between fork and exec (subprocess's preexec_fn) a child of a threaded
+# process (the studio, a build pool) must not import or dlopen, whose locks another thread may hold
+_PRCTL = _prctl()
+
+
+def die_with_parent() -> None:
+    """In a child process (Linux): receive SIGTERM when the parent dies, so nothing runs on orphaned."""
+    if _PRCTL is not None:
+        _PRCTL(1, signal.SIGTERM, 0, 0, 0)        # PR_SET_PDEATHSIG = 1
 
 
 def video_args(p: Platform, draft: bool) -> list[str]:
@@ -223,52 +234,65 @@ def encode(frames: Iterable[np.ndarray], p: Platform, duration: float, target: P
         encode_many(frames, [(p, tmp, audio)], duration, draft=draft, on_frame=on_frame, names=[target])
 
 
-# BT.601 limited range ("tv"), as ffmpeg's default swscale conversion of rgb24 to yuv420p: Y with 8-bit
-# coefficients (within 1 of swscale's), U and V from the 2×2 block's mean RGB with 15-bit coefficients.
-_S = 1 << 15
-_UV = [[round(c * 224 / 255 * _S) for c in row] for row in
-       ((-0.299 / 1.772, -0.587 / 1.772, 0.5), (0.5, -0.587 / 1.402, -0.114 / 1.402))]
+# Frames become yuv420p by swscale itself (through PyAV), with the ffmpeg command line's default
+# bicubic chroma filter: the very bytes ffmpeg would make of the RGB frame (tests/test_speed.py).
+# The chroma filter reaches 4 pixels: a rectangle is converted with MARGIN pixels of its surroundings
+# so it matches the whole frame's conversion, and a change is rewritten MARGIN pixels beyond itself
+# (the chroma there read the changed pixels).
+MARGIN = 8
+_local = threading.local()              # an swscale context is not thread-safe: one per thread
 
 
-def yuv420(rgb: np.ndarray, out: Optional[np.ndarray] = None, rows: tuple[int, int] = (0, -1)) -> np.ndarray:
-    """An RGB frame (even size) as planar yuv420p bytes (Y, then U, then V), as ffmpeg would convert it.
-    With `out` and `rows` (y0, y1, even), only those rows of `out` are written."""
+def _swscale(rgb: np.ndarray) -> list[np.ndarray]:
+    """The Y, U and V planes of an RGB image (even size), as swscale converts it."""
+    import av
+    from av.video.reformatter import VideoReformatter
+    r = getattr(_local, "reformatter", None)
+    if r is None:
+        r = _local.reformatter = VideoReformatter()
+    frame = r.reformat(av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24"), format="yuv420p",
+                       interpolation="BICUBIC", threads=1)   # no slice threads: a forked worker would hang
+                                                            # freeing a context whose threads it lacks
     h, w = rgb.shape[:2]
-    y0, y1 = rows[0], h if rows[1] < 0 else rows[1]
+    return [np.frombuffer(p, np.uint8).reshape(-1, p.line_size)[:ph, :pw]
+            for p, (ph, pw) in zip(frame.planes, ((h, w), (h // 2, w // 2), (h // 2, w // 2)))]
+
+
+def yuv420(rgb: np.ndarray, out: Optional[np.ndarray] = None, box: Optional[tuple[int, int, int, int]] = None) -> np.ndarray:
+    """An RGB frame (even size) as planar yuv420p bytes (Y, then U, then V), as ffmpeg converts it.
+    With `out` and `box` (x0, y0, x1, y1, even), only that rectangle of `out` is written."""
+    h, w = rgb.shape[:2]
     if out is None:
         out = np.empty(h * w * 3 // 2, np.uint8)
-    Y = out[:h * w].reshape(h, w)
-    U = out[h * w:h * w * 5 // 4].reshape(h // 2, w // 2)
-    V = out[h * w * 5 // 4:].reshape(h // 2, w // 2)
-    band = rgb[y0:y1]
-    r, g, b = band[..., 0], band[..., 1], band[..., 2]
-    acc = np.multiply(r, 66, dtype=np.uint16)
-    tmp = np.multiply(g, 129, dtype=np.uint16)
-    acc += tmp
-    np.multiply(b, 25, out=tmp, dtype=np.uint16)
-    acc += tmp
-    acc += 128 + (16 << 8)
-    acc >>= 8
-    Y[y0:y1] = acc
-    q = band.reshape((y1 - y0) // 2, 2, w // 2, 2, 3)
-    s4 = q[:, 0, :, 0].astype(np.int32)
-    s4 += q[:, 0, :, 1]
-    s4 += q[:, 1, :, 0]
-    s4 += q[:, 1, :, 1]
-    for plane, (cr, cg, cb) in zip((U, V), _UV):
-        c = s4[..., 0] * cr
-        c += s4[..., 1] * cg
-        c += s4[..., 2] * cb
-        c += (128 << 17) + (1 << 16)
-        c >>= 17
-        plane[y0 // 2:y1 // 2] = c
+    x0, y0, x1, y1 = box or (0, 0, w, h)
+    ex0, ey0, ex1, ey1 = max(0, x0 - MARGIN), max(0, y0 - MARGIN), min(w, x1 + MARGIN), min(h, y1 + MARGIN)
+    planes = (out[:h * w].reshape(h, w), out[h * w:h * w * 5 // 4].reshape(h // 2, w // 2),
+              out[h * w * 5 // 4:].reshape(h // 2, w // 2))
+    for k, (plane, part) in enumerate(zip(planes, _swscale(rgb[ey0:ey1, ex0:ex1]))):
+        d = 1 if k == 0 else 2
+        plane[y0 // d:y1 // d, x0 // d:x1 // d] = part[(y0 - ey0) // d:(y1 - ey0) // d, (x0 - ex0) // d:(x1 - ex0) // d]
     return out
+
+
+def changed_box(frame: np.ndarray, prev: np.ndarray) -> Optional[tuple[int, int, int, int]]:
+    """The smallest even-aligned rectangle (x0, y0, x1, y1) outside which `frame` equals `prev`; None if equal."""
+    h, w = frame.shape[:2]
+    if (frame[0] != prev[0]).any() and (frame[-1] != prev[-1]).any() \
+            and (frame[:, 0] != prev[:, 0]).any() and (frame[:, -1] != prev[:, -1]).any():
+        return (0, 0, w, h)         # a moving background: everything changed, no need to look closer
+    diff = frame.reshape(h, -1) != prev.reshape(h, -1)
+    rows = np.flatnonzero(diff.any(axis=1))
+    if not rows.size:
+        return None
+    y0, y1 = int(rows[0]) & ~1, min(h, (int(rows[-1]) + 2) & ~1)
+    cols = np.flatnonzero(np.logical_or.reduce(diff[y0:y1], axis=0).reshape(w, -1).any(axis=1))
+    return (int(cols[0]) & ~1, y0, min(w, (int(cols[-1]) + 2) & ~1), y1)
 
 
 class YuvFrames:
     """RGB frames → yuv420p buffers, converting only what changed: a frame that is an array already
     converted (the compositor's cached still composites, reused while nothing moves) costs nothing; a
-    new frame is compared with the previous one row by row and only the changed band is converted."""
+    new frame is compared with the previous one and only the rectangle that changed is converted."""
 
     def __init__(self, keep: int = 4):
         self.keep = keep
@@ -282,11 +306,12 @@ class YuvFrames:
                 return yuv
         if self.prev is not None and self.prev[0].shape == frame.shape:
             pf, pyuv = self.prev
-            h = frame.shape[0]
-            changed = np.flatnonzero((frame.reshape(h, -1) != pf.reshape(h, -1)).any(axis=1))
             yuv = pyuv.copy()
-            if changed.size:
-                yuv420(frame, yuv, (int(changed[0]) & ~1, min(h, (int(changed[-1]) + 2) & ~1)))
+            box = changed_box(frame, pf)
+            if box is not None:
+                h, w = frame.shape[:2]
+                x0, y0, x1, y1 = box
+                yuv420(frame, yuv, (max(0, x0 - MARGIN), max(0, y0 - MARGIN), min(w, x1 + MARGIN), min(h, y1 + MARGIN)))
         else:
             yuv = yuv420(frame)
         self.prev = (frame, yuv)

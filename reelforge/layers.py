@@ -6,7 +6,7 @@ multiply-add. Everything here runs before the frame loop; the loop only blends.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Optional
 
@@ -19,7 +19,7 @@ from .language import has_arabic
 from .media import VideoSource
 from .model import Brand, TextStyle
 from .registry import CAPTIONS, ELEMENTS
-from .text import Fonts, Style, clean, render_text
+from .text import Fonts, Style, clean, fit_together, render_text
 from .timeline import Item, Timeline
 
 ZOOM_STEP_PX = 2.0
@@ -106,13 +106,24 @@ def px_style(style: TextStyle, brand: Brand, short: int, align: Optional[str] = 
 
 
 def text_block(item: Item, timeline: Timeline, highlight=None):
+    """The item's text rendered in its box. Items of one list (`options.together`: every item's text and
+    box) share one size, the smallest that fits them all, and the list, its lines start-aligned, is
+    centred in its box as a block (under a centred headline it sits centred, not at the box's edge)."""
     p = timeline.platform
     style = px_style(item.style, timeline.brand, min(p.width, p.height), item.align)
     text = clean(item.text, timeline.script.digits)
     _, _, w, h = item.box
-    return render_text(text, fonts_of(timeline.brand), style, w, h,
-                       direction="rtl" if timeline.rtl and has_arabic(text) else None, highlight=highlight,
-                       lang=timeline.lang)
+    fonts, rtl = fonts_of(timeline.brand), lambda t: "rtl" if timeline.rtl and has_arabic(t) else None
+    size, shift = None, 0
+    together = item.options.get("together")
+    if together:
+        texts = [clean(t, timeline.script.digits) for t, _ in together]
+        size, left, right = fit_together(texts, fonts, style, [b[2:] for _, b in together],
+                                         directions=[rtl(t) for t in texts], lang=timeline.lang)
+        shift = round((w - left - right) / 2)
+    block = render_text(text, fonts, style, w, h, direction=rtl(text), highlight=highlight, lang=timeline.lang,
+                        size=size)
+    return replace(block, offset=(block.offset[0] + shift, block.offset[1])) if shift else block
 
 
 # -- items --------------------------------------------------------------------------------
@@ -143,7 +154,7 @@ def logo_box(timeline: Timeline) -> Optional[tuple[int, int, int, int]]:
         return None
     p = timeline.platform
     x0, y0, x1, y1 = p.safe_box
-    w = round((x1 - x0) * logo.size / 100)
+    w = round(min(x1 - x0, y1 - y0) * logo.size / 100)     # the same visual weight in 9:16 and 16:9
     iw, ih = _image_size(str(logo.file))
     h = round(w * ih / iw)
     pad = round(h * logo.clear_space)
@@ -183,28 +194,36 @@ def logo_variant(brand: Brand, under: np.ndarray):
 # -- backgrounds --------------------------------------------------------------------------
 
 def gradient(w: int, h: int, c0, c1, direction: str) -> np.ndarray:
-    if direction in ("vertical", "horizontal"):    # one row or column, broadcast
-        n = h if direction == "vertical" else w
-        ramp = np.linspace(0, 1, n, dtype=np.float32)
-        t = ramp[:, None] if direction == "vertical" else ramp[None, :]
-        t = np.broadcast_to(t, (h, w))
-        return _blend_ramp(t, c0, c1, h, w)
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    """c0 to c1 across a w×h frame, dithered. The ramp is computed on a row or column where it can be
+    (vertical, horizontal) and broadcast, else on the broadcast sum of a row and a column."""
+    x, y = np.arange(w, dtype=np.float32)[None, :], np.arange(h, dtype=np.float32)[:, None]
+    if direction in ("vertical", "horizontal"):
+        ramp = np.linspace(0, 1, h if direction == "vertical" else w, dtype=np.float32)
+        return _blend_ramp(ramp[:, None] if direction == "vertical" else ramp[None, :], c0, c1, h, w)
     if direction == "diagonal":
-        t = (xx / max(1, w - 1) + yy / max(1, h - 1)) / 2
+        t = (x / max(1, w - 1) + y / max(1, h - 1)) / 2
     elif direction == "radial":
-        t = np.sqrt(((xx - w / 2) / (w / 2)) ** 2 + ((yy - h / 2) / (h / 2)) ** 2) / np.sqrt(2)
+        t = np.sqrt(((x - w / 2) / (w / 2)) ** 2 + ((y - h / 2) / (h / 2)) ** 2) / np.sqrt(2)
     else:
-        t = yy / max(1, h - 1)
+        t = y / max(1, h - 1)
     return _blend_ramp(np.clip(t, 0, 1), c0, c1, h, w)
 
 
 def _blend_ramp(t, c0, c1, h, w) -> np.ndarray:
-    t = t[..., None]
-    a = np.array(c0[:3], np.float32)
-    b = np.array(c1[:3], np.float32)
-    out = a + (b - a) * t
-    return np.clip(out + _dither(h, w), 0, 255).astype(np.uint8)
+    """c0 + (c1 - c0) * t, plus the dither, channel by channel; a ramp that is a row or a column is
+    finished there (its two dithered values) and spread by the checkerboard."""
+    out = np.empty((h, w, 3), np.uint8)
+    dither = _dither(h, w)[..., 0]
+    for c in range(3):
+        a = np.float32(c0[c])
+        v = a + (np.float32(c1[c]) - a) * t
+        if v.shape == (h, w):
+            v += dither
+            out[..., c] = np.clip(v, 0, 255, out=v)
+        else:
+            lo, hi = (np.clip(v + np.float32(d), 0, 255).astype(np.uint8) for d in (0.25, 0.75))
+            out[..., c] = np.where(dither > 0.5, hi, lo)
+    return out
 
 
 @lru_cache(maxsize=8)

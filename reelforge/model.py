@@ -124,6 +124,7 @@ class Layout:
     slots: Mapping[str, Slot]
     boxes: Mapping[str, Mapping[str, Box]]     # aspect class -> slot -> box
     background: Optional[Background] = None
+    elements: tuple["Element", ...] = ()       # drawn under the slots in every scene of the layout
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,8 @@ class Template:
     outro: Optional[str]
     layouts: Mapping[str, Layout]
     captions: Mapping[str, CaptionRules] = field(default_factory=lambda: frozen_map({}))   # lang -> rules
+    caption_style: Optional[str] = None    # `captions.style`: the default burned-in caption style
+    caption_motion: Mapping[str, Mapping[str, float]] = field(default_factory=lambda: frozen_map({}))  # pop/bounce
 
     def caption_rules(self, lang: str) -> CaptionRules:
         if lang in self.captions:
@@ -216,6 +219,7 @@ class Brand:
     lint: Mapping[str, object] = field(default_factory=lambda: frozen_map({}))   # thresholds; off: {rule: why}
     lottie_colors: Mapping[str, str] = field(default_factory=lambda: frozen_map({}))   # file hex -> colour, every Lottie
     caption_options: Mapping[str, object] = field(default_factory=lambda: frozen_map({}))   # pill/pop/bounce: colours, scale
+    caption_style: Optional[str] = None    # `captions.style`: the kit's default caption style
     pronounce: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: frozen_map({}))  # written -> {lang: said}
     font_features: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: frozen_map({}))  # script -> OpenType
 
@@ -239,7 +243,7 @@ class Voice:
 @dataclass(frozen=True)
 class Subtitles:
     burn: bool = True
-    style: str = "karaoke"         # block | karaoke | word
+    style: Optional[str] = None    # a caption style's name; None: the template's, the kit's, or karaoke
     sidecar: tuple[str, ...] = ("srt", "vtt")
     also: Mapping[str, str] = field(default_factory=lambda: frozen_map({}))
 

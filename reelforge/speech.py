@@ -11,7 +11,6 @@ import hashlib
 import io
 import json
 import os
-import subprocess
 import sys
 import threading
 import wave
@@ -25,7 +24,6 @@ from .align import align, load_model, model_source, transcribe
 from .audio import RATE, decode, write_wav
 from .encode import write_atomic
 from .errors import Problem, RenderError, display
-from .ffmpeg import ffmpeg_exe
 from .model import Scene, Script, Voice
 from .registry import TTS, PluginError
 from .spoken import Sentence, sentences
@@ -33,9 +31,17 @@ from .tts import Audio, Line, SpeechError, Word, estimate_words
 
 
 def default_cache() -> Path:
-    root = os.environ.get("REELFORGE_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "reelforge")
+    """The local cache folder: $REELFORGE_CACHE, unless it is a URL (then the shared cache), else ~/.cache."""
+    root = os.environ.get("REELFORGE_CACHE")
+    if not root or "://" in root:
+        root = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "reelforge")
     return Path(root)
+
+
+def shared_cache() -> Optional[str]:
+    """$REELFORGE_CACHE when it is an fsspec URL (s3://bucket/speech-cache): a cache shared by machines."""
+    root = os.environ.get("REELFORGE_CACHE", "")
+    return root if "://" in root else None
 
 
 CACHE_HINT = "or set REELFORGE_CACHE to a writable folder"
@@ -46,11 +52,19 @@ class SpeechCache:
 
     An entry is a .wav and a .json written after it (marking it complete) that records the WAV's
     sample count and SHA-256; an entry that does not match them is discarded, noted on stderr and made
-    again."""
+    again. With a URL in $REELFORGE_CACHE, sentences are also shared through it, each entry one object
+    (its JSON line, then the WAV) put in one atomic write (`reelforge.storage`), so concurrent writers of
+    the same key each leave a whole entry and a reader never sees a partial one; the local folder keeps
+    a copy, and the assembled lines (files the encoder reads)."""
 
-    def __init__(self, root: Optional[Path] = None, enabled: bool = True):
+    def __init__(self, root: Optional[Path] = None, enabled: bool = True, shared: Optional[str] = None):
         self.root = (root or default_cache()) / "speech"
         self.enabled = enabled
+        url = shared or (shared_cache() if root is None else None)
+        self.shared = None
+        if url:
+            from .storage import target
+            self.shared = target(url.rstrip("/") + "/speech", CACHE_HINT)
         self.synth_calls = 0
         self._lock = threading.Lock()
 
@@ -59,33 +73,57 @@ class SpeechCache:
 
     def load(self, key: str) -> Optional[Audio]:
         wav, meta = self.path(key, ".wav"), self.path(key, ".json")
-        if not (self.enabled and wav.is_file() and meta.is_file()):
+        if not self.enabled:
             return None
+        if not (wav.is_file() and meta.is_file()):
+            return self._load_shared(key)
         try:
-            info = json.loads(meta.read_text("utf-8"))
-            if "sha256" not in info:
-                return None      # written by an earlier reelforge: made again, silently
-            data = wav.read_bytes()
-            if hashlib.sha256(data).hexdigest() != info["sha256"]:
-                raise ValueError("its checksum does not match")
-            samples = _read_wav(io.BytesIO(data))
-            if len(samples) != info["samples"]:
-                raise ValueError(f"{len(samples)} samples instead of {info['samples']}")
-            return Audio(samples, info["rate"], tuple(tuple(w) for w in info["words"]), info["timed"])
+            return _entry(json.loads(meta.read_text("utf-8")), wav.read_bytes())
         except (OSError, ValueError, KeyError, TypeError, EOFError, wave.Error) as exc:
             print(f"note: {display(wav)}: damaged speech cache entry ({exc}); synthesising it again", file=sys.stderr)
             for f in (meta, wav):
                 f.unlink(missing_ok=True)
             return None
 
-    def store(self, key: str, audio: Audio) -> Path:
-        wav = self.path(key, ".wav")
+    def _load_shared(self, key: str) -> Optional[Audio]:
+        """The entry from the shared cache, copied to the local folder; None when absent or damaged (a
+        damaged shared entry is noted and replaced by the next store, never deleted by a reader)."""
+        name = f"{key[:2]}/{key}.entry"
+        data = self.shared.read_bytes(name) if self.shared else None
+        if data is None:
+            return None
+        try:
+            head, _, body = data.partition(b"\n")
+            info = json.loads(head)
+            audio = _entry(info, body)
+        except (ValueError, KeyError, TypeError, EOFError, wave.Error) as exc:
+            print(f"note: {self.shared}/{name}: damaged shared speech cache entry ({exc}); synthesising it again",
+                  file=sys.stderr)
+            return None
+        if audio is not None:
+            self._store_local(key, body, info)
+        return audio
+
+    def store(self, key: str, audio: Audio) -> Audio:
+        """Store `audio`; it as a later load gives it (16-bit samples), so a render is the same whether its
+        speech was just synthesised or came from a cache."""
         data = io.BytesIO()
         write_wav(data, audio.samples, audio.rate)
-        write_atomic(wav, data.getvalue(), CACHE_HINT)
-        write_atomic(self.path(key, ".json"), json.dumps(   # the .json last: it marks the entry complete
-            {"rate": audio.rate, "words": audio.words, "timed": audio.timed, "samples": len(audio.samples),
-             "sha256": hashlib.sha256(data.getvalue()).hexdigest()}, ensure_ascii=False), CACHE_HINT)
+        info = {"rate": audio.rate, "words": audio.words, "timed": audio.timed, "samples": len(audio.samples),
+                "sha256": hashlib.sha256(data.getvalue()).hexdigest()}
+        self._store_local(key, data.getvalue(), info)
+        if self.shared:
+            try:
+                self.shared.put_text(f"{key[:2]}/{key}.entry",
+                                     json.dumps(info, ensure_ascii=False).encode("utf-8") + b"\n" + data.getvalue())
+            except RenderError as exc:      # the shared cache saves time; a render never fails for it
+                print(f"note: the shared speech cache is not writable: {exc}", file=sys.stderr)
+        return _entry(json.loads(json.dumps(info)), data.getvalue())
+
+    def _store_local(self, key: str, data: bytes, info: dict) -> Path:
+        wav = self.path(key, ".wav")
+        write_atomic(wav, data, CACHE_HINT)
+        write_atomic(self.path(key, ".json"), json.dumps(info, ensure_ascii=False), CACHE_HINT)   # last: complete
         return wav
 
     def sentence(self, engine, voice: Voice, text: str) -> Audio:
@@ -96,9 +134,7 @@ class SpeechCache:
             return cached
         with self._lock:
             self.synth_calls += 1
-        audio = engine.synthesize(text, voice)
-        self.store(key, audio)
-        return audio
+        return self.store(key, engine.synthesize(text, voice))
 
     def line(self, key: str, samples: np.ndarray) -> Path:
         """An assembled line's WAV, rewritten unless the file holds exactly these samples."""
@@ -112,6 +148,19 @@ class SpeechCache:
         if not same:
             write_atomic(wav, data.getvalue(), CACHE_HINT)
         return wav
+
+
+def _entry(info: dict, data: bytes) -> Optional[Audio]:
+    """A cache entry's Audio from its JSON record and WAV bytes; None for an entry of an earlier reelforge
+    (no checksum: made again, silently); ValueError when the WAV does not match the record."""
+    if "sha256" not in info:
+        return None
+    if hashlib.sha256(data).hexdigest() != info["sha256"]:
+        raise ValueError("its checksum does not match")
+    samples = _read_wav(io.BytesIO(data))
+    if len(samples) != info["samples"]:
+        raise ValueError(f"{len(samples)} samples instead of {info['samples']}")
+    return Audio(samples, info["rate"], tuple(tuple(w) for w in info["words"]), info["timed"])
 
 
 def _read_wav(f) -> np.ndarray:
@@ -184,6 +233,13 @@ def lexicon(script: Script, lang: str) -> dict[str, str]:
     for entries in (script.brand.pronounce, script.pronounce):
         out.update({written: said[lang] for written, said in entries.items() if lang in said})
     return out
+
+
+def speaks_offline(script: Script, lang: str) -> bool:
+    """Whether every voice that speaks `lang` in the script (its own and the scenes' `voice:`) is offline:
+    then preview and lint can use the real lines without touching the network."""
+    return lang in script.voices and all(offline(scene_voice(script, sc, lang)) for sc in script.scenes) \
+        and offline(script.voices[lang])
 
 
 def scene_voice(script: Script, scene: Scene, lang: str) -> Voice:
@@ -271,11 +327,14 @@ def sentence_audio(engine, voice: Voice, sentence: Sentence, cache: SpeechCache)
 
 
 def resample(samples: np.ndarray, rate: int, to: int = RATE) -> np.ndarray:
-    """Band-limited resampling (ffmpeg's resampler, to 48 kHz by default) of a mono float32 signal."""
-    proc = subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-f", "f32le", "-ar", str(rate),
-                           "-ac", "1", "-i", "-", "-f", "f32le", "-ar", str(to), "-"],
-                          input=np.ascontiguousarray(samples, np.float32).tobytes(), capture_output=True, check=True)
-    return np.frombuffer(proc.stdout, np.float32)
+    """Band-limited resampling (ffmpeg's libswresample in process, through PyAV; the same samples as the
+    ffmpeg binary's default, without a process per sentence), to 48 kHz by default, of mono float32."""
+    import av
+    resampler = av.AudioResampler(format="flt", layout="mono", rate=to)
+    frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(samples, np.float32)[None, :], format="flt", layout="mono")
+    frame.sample_rate = rate
+    out = [f.to_ndarray()[0] for f in (*resampler.resample(frame), *resampler.resample(None))]
+    return np.concatenate(out) if out else np.zeros(0, np.float32)
 
 
 def whisper_timed(line: Line, text: str, lang: str, source: str) -> Line:

@@ -439,13 +439,13 @@ def _layout(text: str, fonts: Fonts, style: Style, box_w: float, box_h: float, r
 
 
 def fit(text: str, fonts: Fonts, style: Style, box_w: float, box_h: float, *, direction: Optional[str] = None,
-        valign: str = "center", lang: Optional[str] = None) -> _Layout:
-    """Lay the text out at the style's size, shrinking by 4% steps to its minimum until it fits.
-    `lang` chooses the line-break rules (see rules_lang)."""
+        valign: str = "center", lang: Optional[str] = None, size: Optional[float] = None) -> _Layout:
+    """Lay the text out at the style's size (or `size`), shrinking by 4% steps to its minimum until it
+    fits. `lang` chooses the line-break rules (see rules_lang)."""
     require_raqm()
     rtl = base_rtl(text) if direction is None else direction == "rtl"
     rules = rules_lang(text, rtl, lang)
-    size = max(1.0, style.size_px)
+    size = max(1.0, style.size_px if size is None else min(size, style.size_px))
     while True:
         scale = size / style.size_px if style.size_px else 1.0
         lay = _layout(text, fonts, style, box_w, box_h, rtl, max(1, round(size)), scale, valign, rules)
@@ -454,12 +454,28 @@ def fit(text: str, fonts: Fonts, style: Style, box_w: float, box_h: float, *, di
         size = max(style.min_size_px, size * 0.96)
 
 
+def fit_together(texts, fonts: Fonts, style: Style, boxes, *, directions=None,
+                 lang: Optional[str] = None) -> tuple[float, float, float]:
+    """Texts that read as one block (a list's bullets): their common size, the smallest of their fitted
+    sizes, so that every one fits and none looks bigger than its neighbours; and the block's ink extent
+    (left, right) at that size, in box coordinates (every box as wide, stacked)."""
+    directions = directions or [None] * len(texts)
+    size = min(fit(t, fonts, style, w, h, direction=d, lang=lang).size for t, (w, h), d in zip(texts, boxes, directions))
+    lays = [fit(t, fonts, style, w, h, direction=d, lang=lang, size=size) for t, (w, h), d in zip(texts, boxes, directions)]
+    left = min(x + line.ink_left for lay in lays for x, line in zip(lay.xs, lay.lines))
+    right = max(x + line.ink_right for lay in lays for x, line in zip(lay.xs, lay.lines))
+    return float(min(lay.size for lay in lays)), left, right
+
+
 def render_text(text: str, fonts: Fonts, style: Style, box_w: float, box_h: float, *,
                 direction: Optional[str] = None, valign: str = "center",
-                highlight: Optional[tuple[int, RGBA]] = None, lang: Optional[str] = None) -> Block:
-    """Rasterise `text` fitted into a box_w × box_h box. See the module docstring."""
+                highlight: Optional[tuple[int, RGBA]] = None, lang: Optional[str] = None,
+                size: Optional[float] = None) -> Block:
+    """Rasterise `text` fitted into a box_w × box_h box (from `size` down, if given). See the module
+    docstring."""
     rtl = base_rtl(text) if direction is None else direction == "rtl"
-    lay = fit(text, fonts, style, box_w, box_h, direction="rtl" if rtl else "ltr", valign=valign, lang=lang)
+    lay = fit(text, fonts, style, box_w, box_h, direction="rtl" if rtl else "ltr", valign=valign, lang=lang,
+              size=size)
     scale = lay.size / style.size_px if style.size_px else 1.0
     ml, mt, mr, mb = _margin(style, scale)
     # draw on a canvas that surely holds all ink, then crop to what was drawn

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field, replace
 from typing import Mapping, Optional
 
 from .language import ends_sentence, language
-from .model import Animation, Background, Brand, Element, Scene, Script, TextStyle, Transition, frozen_map
+from .model import Animation, Background, Brand, Element, Keyframe, Scene, Script, TextStyle, Transition, frozen_map
 from .platforms import Platform
+from .project import roots
 from .registry import CAPTIONS, ELEMENTS
 from .spans import TATWEEL, typeset
 from . import spans
@@ -146,7 +147,8 @@ def mirror(box, platform: Platform, rtl: bool):
 
 def slot_items(scene: Scene, layout, ctx: ItemContext) -> list[Item]:
     """A layout's filled slots, made by the built-in text and image kinds. A bullets slot is its box
-    split into one start-aligned text line per bullet, appearing one after the other."""
+    split into one start-aligned text line per bullet, appearing one after the other, all in one size,
+    the list centred in the box as a block."""
     items = []
     for name, slot in layout.slots.items():
         at = replace(ctx, name=name)
@@ -163,16 +165,22 @@ def slot_items(scene: Scene, layout, ctx: ItemContext) -> list[Item]:
             whole = at.item(element("text"), style=ctx.styles.get(slot.style))
             x, y, w, h = whole.box
             step = h / max(1, len(bullets))
-            items += [replace(whole, box=(x, round(y + i * step), w, round(step)), start=BULLET_STAGGER * i,
-                              text="• " + b[ctx.lang], align="start", name=f"{name}[{i}]")
-                      for i, b in enumerate(bullets)]
+            lines = [replace(whole, box=(x, round(y + i * step), w, round(step)), start=BULLET_STAGGER * i,
+                             text="• " + b[ctx.lang], align="start", name=f"{name}[{i}]")
+                     for i, b in enumerate(bullets)]
+            together = tuple((li.text, li.box) for li in lines)     # one size for the list (layers.text_block)
+            items += [replace(li, options=frozen_map({**li.options, "together": together})) for li in lines]
     return items
 
 
 def scene_items(script: Script, scene: Scene, lang: str, platform: Platform, duration: float, rtl: bool):
     """The scene's slots and free elements as items, each made by its element kind."""
     ctx = ItemContext(lang, platform, rtl, duration, script.brand.styles)
-    items = slot_items(scene, script.template.layouts[scene.layout], ctx)
+    layout = script.template.layouts[scene.layout]
+    items = []
+    for i, e in enumerate(layout.elements):
+        items += ELEMENTS[e.type].items(e, replace(ctx, name=f"layouts.{layout.name}.elements[{i}]"))
+    items += slot_items(scene, layout, ctx)
     for i, e in enumerate(scene.elements):
         items += ELEMENTS[e.type].items(e, replace(ctx, name=f"elements[{i}]"))
     return tuple(items)
@@ -190,6 +198,17 @@ def typeset_event(ev, lang: str, spacing: bool):
     return replace(ev, lines=tuple(typeset(x, lang, spacing) for x in ev.lines))
 
 
+def caption_style(script: Script) -> str:
+    """The burned-in caption style: the script's `subtitles.style`, else the template's `captions.style`,
+    else the kit's, else karaoke."""
+    return script.subtitles.style or script.template.caption_style or script.brand.caption_style or "karaoke"
+
+
+def caption_options(script: Script, style: str) -> Mapping:
+    """A caption style's options: the kit's (colours, box, and motion), the template's motion over them."""
+    return frozen_map({**script.brand.caption_options.get(style, {}), **script.template.caption_motion.get(style, {})})
+
+
 def caption_items(script: Script, scene: Scene, lang: str, platform: Platform, duration: float,
                   line: Optional[Line]) -> tuple[Item, ...]:
     """Burned-in captions of one scene, as items made by the caption style (and the `also` line)."""
@@ -202,7 +221,7 @@ def caption_items(script: Script, scene: Scene, lang: str, platform: Platform, d
     main_box = px_box(platform, (x, y, w, h * (0.62 if also else 1.0)))
     items = []
     rules = script.template.caption_rules(lang)
-    caption = CAPTIONS[subs.style]
+    caption = CAPTIONS[caption_style(script)]
     words = shifted(line.words, VOICE_LEAD)
     for ev in caption.events(words, lang, platform.fps, until=duration, rules=rules):
         items += caption.items(typeset_event(ev, lang, script.spacing(lang)), main_box, style)
@@ -292,24 +311,45 @@ def also_events(words, text: str, lang: str, rules, fps: int):
 
 
 END_CARD_SECONDS = 3.0
+# The brand end card's designed parts, in percent of the safe area, around the outro layout's slots
+# (the call to action, which the shipped templates underline in the accent, and the address): the
+# logo pops in large and grows slowly, a globe icon pops above the address, an accent bar runs out the card.
+END_CARD_PARTS = (
+    ("logo", (15.0, 9.0, 70.0, 17.0), 0.0, Animation("pop", "none", 0.6, (Keyframe(0.6), Keyframe(3.0, scale=1.06))), {}),
+    ("svg", (44.0, 56.0, 12.0, 6.0), 1.0, Animation("pop", "none", 0.4), {"file": "globe", "color": "accent"}),
+    ("progress", (25.0, 90.0, 50.0, 1.0), 0.0, Animation("none", "none", 0.0), {"of": "scene"}),
+)
 
 
 def end_card_scene(script: Script) -> Optional[Scene]:
-    """The brand's end card (call to action, address, hashtag) on the template's outro layout, unless
-    the script already ends on that layout."""
+    """The brand's end card on the template's outro layout, unless the script already ends on that
+    layout: the call to action, the address and hashtag in the layout's text slots, and the designed
+    parts above (logo animation, icon, running bar) as free elements."""
     template, card = script.template, script.brand.end_card
     if not template.outro or card is None or (script.scenes and script.scenes[-1].layout == template.outro):
         return None
     slots = template.layouts[template.outro].slots
-    line = "  ".join(x for x in (card.url, card.hashtag) if x)
     texts = {}
     kinds = [name for name, slot in slots.items() if slot.kind == "text"]
     if kinds:
         texts[kinds[0]] = card.text
+    line = "\n".join(x for x in (card.url, card.hashtag) if x)
     if len(kinds) > 1 and line:
         texts[kinds[1]] = {lang: line for lang in script.languages}
+    elements = []
+    for kind, box, start, animate, options in END_CARD_PARTS:
+        if kind == "logo" and script.brand.logo is None:
+            continue
+        if kind == "svg":
+            icon = next((r / "templates" / "icons" / f"{options['file']}.svg" for r in roots(script.project)
+                         if (r / "templates" / "icons" / f"{options['file']}.svg").is_file()), None)
+            if icon is None or not card.url:
+                continue
+            options = {**options, "file": icon}
+        elements.append(Element(kind, box, start=start, animate=animate,
+                                options=frozen_map({**ELEMENTS[kind].options.defaults(), **options})))
     return Scene(id="end-card", layout=template.outro, say=None, texts=texts, bullets={}, images={},
-                 background=None, duration=END_CARD_SECONDS, transition=None, elements=(),
+                 background=None, duration=END_CARD_SECONDS, transition=None, elements=tuple(elements),
                  line=script.scenes[-1].line if script.scenes else 1)
 
 

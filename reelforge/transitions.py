@@ -5,6 +5,15 @@ with `name` and `__call__(a, b, p, rtl) -> frame`, where `a` is the outgoing sce
 incoming one (both H×W×3 uint8, not to be modified; either may be returned as is), `p` the progress
 0→1 through the transition window and `rtl` whether the video reads right to left. `Transition`
 builds one from a function. `cut` has no window: the scenes just change.
+
+`blend_scenes` runs a transition on two scenes' layers rather than on two finished frames, so that:
+- what is identical on both sides (the corner logo, a same still element in the same place) is left out
+  of both frames and drawn once on top: it stays put while the scenes fade, zoom or slide under it. The
+  corner logo when its variant changes (light ink on a dark scene) crossfades in place, never scaled;
+- for transitions that overlay the two scenes (`dip = True`: fade, zoom), text (text and bullet slots,
+  counters, captions) dips: the outgoing scene's text fades out over the first half of the window and
+  the incoming one's fades in over the second half, while the backgrounds and pictures blend over the
+  whole window, so two text blocks are never seen over each other.
 """
 from __future__ import annotations
 
@@ -15,6 +24,7 @@ import numpy as np
 from PIL import Image
 
 from .animation import EASINGS
+from .layers import Placed
 
 
 def _cut(a, b, p, rtl):
@@ -65,13 +75,99 @@ def _zoom(a, b, p, rtl):
 class Transition:
     name: str
     blend: Callable[[np.ndarray, np.ndarray, float, bool], np.ndarray]
+    dip: bool = False       # the two scenes are seen over each other: their text dips out, then in
 
     def __call__(self, a: np.ndarray, b: np.ndarray, p: float, rtl: bool) -> np.ndarray:
         return self.blend(a, b, p, rtl)
 
 
 CUT = Transition("cut", _cut)
-FADE = Transition("fade", _fade)
+FADE = Transition("fade", _fade, dip=True)
 SLIDE = Transition("slide", _slide)
 WIPE = Transition("wipe", _wipe)
-ZOOM = Transition("zoom", _zoom)
+ZOOM = Transition("zoom", _zoom, dip=True)
+
+TEXT_KINDS = ("text", "caption", "counter")
+
+
+def _lerp(a: np.ndarray, b: np.ndarray, w: float) -> np.ndarray:
+    """a → b by w in 0..1 (a or b itself at the ends)."""
+    if w <= 0:
+        return a
+    if w >= 1:
+        return b
+    return _fade(a, b, w, False)
+
+
+def _still(layer, t: float) -> bool:
+    return layer.visible(t) and not layer.moving(t)
+
+
+def _twins(da, db) -> list[tuple[int, int]]:
+    """(layer of a, layer of b) pairs drawn alike on both sides: a still sprite with the same pixels in
+    the same place, or the corner logo (whatever its variant). Computed once per pair of scenes."""
+    cached = da.__dict__.get("_twins")
+    if cached is not None and cached[0] is db:
+        return cached[1]
+    pairs, used = [], set()
+    for i, la in enumerate(da.layers):
+        ca = la.content
+        if not isinstance(ca, Placed) or la.item.animate.keyframes:
+            continue
+        for j, lb in enumerate(db.layers):
+            cb = lb.content
+            if j in used or not isinstance(cb, Placed) or lb.item.animate.keyframes:
+                continue
+            logos = la.item.name == "logo" == lb.item.name and la.item.kind == "logo" == lb.item.kind
+            if (ca.x, ca.y, ca.sprite.rgba.shape) == (cb.x, cb.y, cb.sprite.rgba.shape) and \
+                    (logos or np.array_equal(ca.sprite.rgba, cb.sprite.rgba)):
+                pairs.append((i, j))
+                used.add(j)
+                break
+    da.__dict__["_twins"] = (db, pairs)
+    return pairs
+
+
+def _with_text(drawer, base: np.ndarray, t: float, text: list[int], w: float) -> np.ndarray:
+    """`base` (the scene without its text) with its text drawn at opacity w."""
+    if not text or w <= 0:
+        return base
+    full = base.copy()
+    for i in text:
+        drawer.layers[i].draw(full, t)
+    return _lerp(base, full, w)
+
+
+def blend_scenes(transition, da, ta: float, db, tb: float, p: float, rtl: bool) -> np.ndarray:
+    """One frame of `transition` at progress p from scene drawer `da` (at its local time ta) to `db`
+    (at tb): shared layers held still on top, text dipped out and in for overlaying transitions.
+    A drawer has `.layers` (compose.Layer: .item, .content, .visible(t), .moving(t), .draw(frame, t))
+    and `.frame(t, without=indices)`."""
+    twins = [(i, j) for i, j in _twins(da, db) if _still(da.layers[i], ta) and _still(db.layers[j], tb)]
+    skip_a, skip_b = {i for i, _ in twins}, {j for _, j in twins}
+    dip = getattr(transition, "dip", False)
+    text_a = [i for i, la in enumerate(da.layers) if dip and la.item.kind in TEXT_KINDS and i not in skip_a
+              and la.visible(ta)]
+    text_b = [j for j, lb in enumerate(db.layers) if dip and lb.item.kind in TEXT_KINDS and j not in skip_b
+              and lb.visible(tb)]
+    a = da.frame(ta, without=skip_a | set(text_a))
+    b = db.frame(tb, without=skip_b | set(text_b))
+    if dip:     # seen: a's text (1 - p) * wa = 1 - 2p, then b's text p * wb = 2p - 1
+        a = _with_text(da, a, ta, text_a, max(0.0, 1 - 2 * p) / max(1e-6, 1 - p))
+        b = _with_text(db, b, tb, text_b, max(0.0, 2 * p - 1) / max(1e-6, p))
+    out = transition(a, b, p, rtl)
+    if not twins:
+        return out
+    out = out.copy() if out is a or out is b else out     # never draw on a scene's cached frame
+    for i, j in twins:
+        la, lb = da.layers[i], db.layers[j]
+        if np.array_equal(la.content.sprite.rgba, lb.content.sprite.rgba):
+            la.draw(out, ta, at_rest=True)
+            continue
+        x, y, (h, w) = la.content.x, la.content.y, la.content.sprite.rgba.shape[:2]     # logo variants: crossfade
+        under = out.copy()
+        la.draw(out, ta, at_rest=True)
+        lb.draw(under, tb, at_rest=True)
+        y0, y1, x0, x1 = max(0, y), max(0, y + h), max(0, x), max(0, x + w)
+        out[y0:y1, x0:x1] = _lerp(out[y0:y1, x0:x1], under[y0:y1, x0:x1], p)
+    return out

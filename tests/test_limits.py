@@ -194,7 +194,7 @@ CASES = {
                       rf"bad.yaml:27:12: {S}.image: cannot read the image assets/bad.png \(.*"),
     "multi-GB asset": (image(sparse), rf"bad.yaml:27:12: {S}.image: assets/bad.png is 1,074 MB; the limit "
                                       r"for an asset is 1 GiB"),
-    "logo is a text file": (logo_text_file, r"brand/demo/brand.yaml:19:\d+: logo.file: cannot read the image .*"),
+    "logo is a text file": (logo_text_file, r"brand/demo/brand.yaml:20:\d+: logo.file: cannot read the image .*"),
     "0-byte recording": (empty_recording, r"bad.yaml:12:1: scenes\[0\].say.ar: cannot read the audio "
                                           r"takes/hook.ar.wav \(.*\); re-export it as WAV or MP3"),
     "text file as video background": (video_background, rf"bad.yaml:30:25: {S}.background.video: cannot read the "

@@ -176,3 +176,49 @@ def test_config_takes_a_plain_mapping_or_the_yaml_one(tmp_path):
     for lint_settings in (read(tmp_path / "brand.yaml")["lint"], {"min_text_size": 4, "off": {"end-card": "stories"}}):
         settings, off = config(SimpleNamespace(brand=SimpleNamespace(lint=lint_settings)))
         assert settings["min_text_size"] == 4 and settings["contrast_body"] == 4.5 and off == {"end-card": "stories"}
+
+
+MOTION = VALID.replace("platforms: [reels, youtube]", "platforms: [reels]").replace(
+    "    transition: slide\n",
+    "    transition: slide\n"
+    "    background: {color: light}\n"
+    "    elements:\n"
+    "      - {type: svg, file: calendar, box: [0, 40, 20, 10], color: \"#123457\", colors: {\"#000000\": \"#ABCDEF\"}}\n"
+    "      - {type: lottie, file: assets/sun.json, box: [20, 40, 20, 10], colors: {\"#FFC83D\": \"#FEDCBA\"}}\n"
+    "      - {type: line, box: [0, 55, 100, 2], color: light}\n"                   # white on white
+    "      - {type: progress, box: [0, 60, 100, 2], color: \"#00FF11\"}\n"
+    "      - {type: counter, to: 999999, style: plain, box: [0, 97, 100, 3], animate: {in: none},\n"
+    "         format: \"{n} jeunes inscrits cette année dans toutes les villes et tous les villages du Royaume\"}\n"
+).replace("  - id: points\n", "  - id: points\n    elements:\n"
+          "      - {type: counter, to: 50, style: plain, box: [0, 70, 100, 5], animate: {in: fade}}\n", 1)
+
+
+def test_the_animated_elements_are_linted(project):
+    """off-palette sees element colours and what svg/lottie recolour to; contrast sees counters (on their
+    final number) and lines/progress bars; text-size sees counters; safe-area sees their drawn extent."""
+    import shutil
+    from .conftest import REPO
+    shutil.copy(REPO / "examples" / "assets" / "lottie" / "sun.json", project / "assets" / "sun.json")
+    b = project / "brand" / "demo" / "brand.yaml"
+    b.write_text(b.read_text().replace("min_text_size: 2.8", "min_text_size: 4")
+                 .replace("\nstyles:\n", "\nstyles:\n  plain: {size: 3.2, color: light}\n"))     # no box, no outline
+    result = lint(project, MOTION)
+    out = result.output
+    assert result.exit_code == 1, out
+
+    def has(rule, where, pattern):
+        assert re.search(r"^bad\.yaml:\d+:1: scenes\[\d\] \(\w+\)" + re.escape(where) + r".*: " + rule + ": "
+                         + pattern, out, re.M), f"{rule} {where} missing:\n{out}"
+    has("off-palette", ".elements[0].color", r"colour #123457 is not in brand 'demo'")
+    has("off-palette", '.elements[0].colors."#000000"', r"colour #ABCDEF is not in brand")
+    has("off-palette", '.elements[1].colors."#FFC83D"', r"colour #FEDCBA is not in brand")
+    has("off-palette", ".elements[3].color", r"colour #00FF11 is not in brand")
+    assert ".elements[3].track" not in out                      # the kind's own default track is not the script's
+    has("contrast", " [fr reels].elements[2]", r"line colour light has contrast 1\.0:1 against the pixels behind "
+                                               r"it; a graphic needs 3:1")
+    has("contrast", " [fr reels].elements[4]", r"text contrast 1\.\d:1 against the pixels behind it; needs 4.5:1 "
+                                               r"\(style 'plain'\)")
+    has("text-size", " [ar reels].elements[4]", r"style 'plain' is 3.2% of the short side")
+    has("safe-area", " [fr reels].elements[4]", r"drawn at .* outside the safe area")
+    # the counter of the dark bullets scene reads (light on dark): no contrast finding for it
+    assert not re.search(r"scenes\[1\] \(points\) \[\w+ reels\]\.elements\[0\]: contrast", out), out

@@ -211,10 +211,34 @@ def test_a_counter_ends_on_its_number_in_the_scripts_digits(project, digits, lan
     ("{type: counter, box: [0, 0, 50, 10], to: 10, format: \"plus\"}", "format", "has no {n}"),
     ("{type: counter, box: [0, 0, 50, 10], to: 1.5}", "to", "expected a whole number"),
     ("{type: counter, box: [0, 0, 50, 10]}", "", "missing required key 'to'"),
+    # every other key of the five kinds
+    ("{type: lottie, file: assets/lottie/sun.json, box: [0, 0, 50, 50], segment: [1, 2, 3]}", "segment",
+     "expected [from_frame, to_frame]"),
+    ("{type: lottie, file: assets/empty.lottie, box: [0, 0, 50, 50]}", "file", "a .lottie archive without animations"),
+    ("{type: lottie, file: assets/lottie/sun.json, box: [0, 0, 50, 50], colors: [primary]}", "colors",
+     "expected a mapping"),
+    ("{type: lottie, file: assets/lottie/sun.json, box: [0, 0, 50, 50], colour: primary}", "colour",
+     "unknown key 'colour'"),
+    ('{type: svg, file: phone, box: [0, 0, 50, 50], colors: {"#000000": gold}}', 'colors."#000000"',
+     "unknown colour 'gold'"),
+    ("{type: svg, file: phone, box: [0, 0, 50, 50], mirror: maybe}", "mirror", "expected true or false"),
+    ("{type: svg, file: assets/nope.svg, box: [0, 0, 50, 50]}", "file", "file not found"),
+    ("{type: line, box: [0, 0, 50, 1], color: gold}", "color", "unknown colour 'gold'"),
+    ("{type: line, box: [0, 0, 50, 1], round: often}", "round", "expected true or false"),
+    ("{type: line, box: [0, 0, 50, 1], draw: 1}", "draw", "expected true or false"),
+    ("{type: progress, box: [0, 0, 50, 1], color: gold}", "color", "unknown colour 'gold'"),
+    ("{type: progress, box: [0, 0, 50, 1], track: \"#12345\"}", "track", "invalid colour '#12345'"),
+    ("{type: counter, box: [0, 0, 50, 10], to: 10, from: ten}", "from", "expected a whole number"),
+    ("{type: counter, box: [0, 0, 50, 10], to: 10, style: huge}", "style", "unknown text style 'huge'"),
+    ("{type: counter, box: [0, 0, 50, 10], to: 10, seconds: -1}", "seconds", "out of range"),
+    ("{type: counter, box: [0, 0, 50, 10], to: 10, format: {fr: \"{n} +\"}}", "format", "missing the 'ar' text"),
 ])
 def test_every_new_key_is_validated_with_a_located_line(project, element, key, message):
     (project / "assets" / "bad.json").write_text("{not json", encoding="utf-8")
     (project / "assets" / "plain.json").write_text('{"fr": 30}', encoding="utf-8")
+    import zipfile
+    with zipfile.ZipFile(project / "assets" / "empty.lottie", "w") as z:
+        z.writestr("manifest.json", "{}")
     path = script(project, element)
     result = run("validate", path.name, cwd=project)
     assert result.exit_code == 2, result.output
@@ -246,3 +270,38 @@ def test_the_summer_camps_example_uses_a_lottie_and_an_icon_in_brand_colours():
     x, y, w, h = item.box
     accent = np.array(tl.brand.rgba("accent")[:3])
     assert (np.abs(frame[y:y + h, x:x + w].astype(int) - accent).max(axis=2) <= 6).sum() > 200
+
+
+def gradient_lottie(animated: bool) -> dict:
+    """A 100×100 square filled with a linear gradient, red (#FF0000) on the left to blue (#0000FF) on the
+    right, both stops opaque; `animated`: the stops as two keyframes (`s`/`e`) with the same colours."""
+    flat = [0, 1, 0, 0, 1, 0, 0, 1, 0, 1, 1, 1]        # two colour stops, then two opacity stops
+    stops = {"a": 1, "k": [{"t": 0, "s": flat, "e": flat, "i": {"x": [0.5], "y": [0.5]}, "o": {"x": [0.5], "y": [0.5]}},
+                           {"t": 30, "s": flat}]} if animated else {"a": 0, "k": flat}
+    still = lambda v: {"a": 0, "k": v}      # noqa: E731
+    return {"v": "5.7.0", "fr": 30, "ip": 0, "op": 30, "w": 100, "h": 100, "layers": [{
+        "ty": 4, "ind": 1, "ip": 0, "op": 30, "st": 0,
+        "ks": {"o": still(100), "r": still(0), "p": still([50, 50, 0]), "a": still([0, 0, 0]), "s": still([100, 100, 100])},
+        "shapes": [{"ty": "gr", "it": [
+            {"ty": "rc", "p": still([0, 0]), "s": still([100, 100]), "r": still(0)},
+            {"ty": "gf", "o": still(100), "r": 1, "t": 1, "s": still([-50, 0]), "e": still([50, 0]),
+             "g": {"p": 2, "k": stops}},
+            {"ty": "tr", "p": still([0, 0]), "a": still([0, 0]), "s": still([100, 100]), "r": still(0), "o": still(100)},
+        ]}]}]}
+
+
+@pytest.mark.parametrize("animated", [False, True])
+def test_lottie_gradient_stops_are_recoloured(project, animated):
+    (project / "assets" / "grad.json").write_text(json.dumps(gradient_lottie(animated)), encoding="utf-8")
+    path = script(project, '{type: lottie, file: assets/grad.json, box: [20, 20, 60, 34], '
+                           'colors: {"#FF0000": primary}, animate: {in: none}}',
+                  '{type: lottie, file: assets/grad.json, box: [20, 60, 60, 34], animate: {in: none}}')
+    (a,), tl = frames(path, "fr", 0.5)
+    mapped, plain = (i for i in tl.scenes[0].items if i.kind == "lottie")
+    for item, left in ((mapped, tl.brand.rgba("primary")), (plain, (255, 0, 0))):
+        x, y, w, h = item.box
+        side = min(w, h)
+        x0, y0 = x + (w - side) // 2, y + (h - side) // 2
+        row = a[y0 + side // 2]
+        assert near(row[x0 + 2], left, 12), (row[x0 + 2], left)           # the left stop: recoloured or not
+        assert near(row[x0 + side - 3], (0, 0, 255), 12)                  # the right stop untouched

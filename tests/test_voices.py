@@ -389,6 +389,15 @@ def test_a_scene_switches_voice_profiles(project, mp3, monkeypatch):
     assert lines["points"].words[0].start == pytest.approx(0.1)   # the mocked service's first boundary
 
 
+def test_lint_and_preview_stay_offline_when_one_scene_speaks_online(project, mp3, monkeypatch):
+    service = Service(mp3).install(monkeypatch)
+    text = VALID.replace("    layout: bullets\n", "    layout: bullets\n    voice: {fr: fr-edge}\n")
+    (project / "s.yaml").write_text(text, encoding="utf-8")
+    assert run("lint", "s.yaml", cwd=project).exit_code in (0, 1)
+    assert run("preview", "s.yaml", "-l", "fr", "--at", "1", "-o", "p.png", cwd=project).exit_code == 0
+    assert service.requests == []                   # fr is estimated, not fetched; ar still speaks offline
+
+
 @pytest.mark.parametrize("value, message", [
     ("nope", "scenes[1].voice: unknown voice 'nope'"),
     ("{de: fr-offline}", "13: scenes[1].voice.de: 'de' is not one of the script's languages (ar, fr)"),

@@ -5,7 +5,8 @@ in reading order, so the pill follows the reading direction.
 Also the shared machinery of the animated styles (pop.py, bounce.py): one caption item per event
 (`options: {caption: <style>, bounds: per-word (start, end) from the event's start}`), drawn by a
 moving source whose frames are cached per (spoken word, animation step), so a word at rest costs a
-blend and no drawing. Options come from the brand kit's `captions: {pill: ..., pop: ..., bounce: ...}`.
+blend and no drawing. Options come from the brand kit's `captions: {pill: ..., pop: ..., bounce: ...}`, a template's
+`captions: {pop: ..., bounce: ...}` motion over them (timeline.caption_options).
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from PIL import Image, ImageDraw
 from ..language import has_arabic
 from ..model import frozen_map
 from ..text import clean, render_text
-from ..timeline import Item
+from ..timeline import Item, caption_options
 from .karaoke import STILL, Karaoke
 
 GLIDE = 0.14          # seconds for the pill to move from one word to the next
@@ -55,7 +56,7 @@ class Source:
         self._sprite = Sprite
         brand, p = timeline.brand, timeline.platform
         self.short = min(p.width, p.height)
-        self.opts = dict(opts if opts is not None else brand.caption_options.get(self.name, {}))
+        self.opts = dict(opts if opts is not None else caption_options(timeline.script, self.name))
         self.px = px_style(item.style, brand, self.short, item.align)
         self.text = clean(item.text, timeline.script.digits)
         self.fonts, self.lang = fonts_of(brand), timeline.lang

@@ -9,6 +9,7 @@ import re
 
 from ..errors import Problem, did_you_mean
 from ..model import LANGUAGES, Brand, EndCard, Logo, TextStyle, frozen_map
+from ..registry import CAPTIONS as CAPTION_STYLES
 from .checks import font_problem, image_problem
 from .documents import open_doc
 from .options import (INVALID, Choice, Colour, Context, File, ListOf, MapOf, Number, Option, Pair, Raw, Schema, Str,
@@ -134,11 +135,14 @@ BRAND = Schema({
         "file": File(check=image_problem, help="the logo for light backgrounds"),
         "on_dark": File(None, check=image_problem, help="the light-ink variant for dark backgrounds"),
         "position": Choice(LOGO_POSITIONS, "top-end"),
-        "size": Number(2, 60, 14.0, help="width in percent of the safe area's width"),
+        "size": Number(2, 60, 14.0, help="width in percent of the safe area's short side"),
         "clear_space": Number(0, 2, 0.25, help="share of the logo's height kept free around it"),
     }, None),
     "styles": MapOf(Schema(style_fields())),
     "captions": Schema({**style_fields(), "size": Number(0.5, 40, CAPTIONS_DEFAULT["size"]),
+                        "style": Choice(CAPTION_STYLES, None, what="caption style",
+                                        help="the kit's default caption style (the template's, then the "
+                                             "script's `subtitles.style` win)"),
                         "highlight": Colour("accent", help="the spoken word in karaoke captions"),
                         "pill": Schema({"color": Colour("accent", help="the box behind the spoken word"),
                                         "ink": Colour("dark", help="the spoken word's colour on the pill"),
@@ -191,7 +195,8 @@ def load_brand(path: Path, key: str, problems: list[Problem]) -> Optional[Brand]
                  if card and valid(card) else None,
                  lint=v["lint"] if v["lint"] not in (None, INVALID) else frozen_map({}),
                  lottie_colors=v["lottie"]["colors"] if v["lottie"] and valid(v["lottie"]) else frozen_map({}),
-                 caption_options=caption_options(captions))
+                 caption_options=caption_options(captions),
+                 caption_style=captions.get("style") if captions.get("style") is not INVALID else None)
 
 
 def caption_options(captions) -> dict:

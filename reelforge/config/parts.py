@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from ..animation import EASINGS
-from ..model import Animation, Background, Keyframe, Transition
-from ..registry import ANIMATIONS, TRANSITIONS
+from ..model import Animation, Background, Element, Keyframe, Transition, frozen_map
+from ..registry import ANIMATIONS, ELEMENTS, TRANSITIONS, PluginError
 from .checks import image_problem, video_problem
-from .options import (INVALID, Bool, Choice, Colour, Context, File, ListOf, Number, Option, Schema, join, valid)
+from .options import (expect, INVALID, Bool, Box, Choice, Colour, Context, File, ListOf, Number, Option, Schema, join, valid)
 from .yamlfile import YMap
 
 KEYFRAME = Schema({
@@ -108,3 +108,51 @@ class BackgroundOption(Schema):
         out = super().json()
         out["oneOf"] = [{"required": [k]} for k in BACKGROUND_KINDS]
         return out
+
+
+class ElementOption(Option):
+    """A free element: the common keys, plus the options its kind (`type:`) declares."""
+
+    COMMON = {
+        "type": Choice(ELEMENTS, what="element type", help="text, image, video, shape, logo, or a plugin's"),
+        "box": Box(),
+        "start": Number(0, None, 0.0, help="seconds into the scene"),
+        "end": Number(0, None, None, help="seconds into the scene (default: its end)"),
+        "animate": AnimationOption(),
+    }
+
+    def check(self, value, pos, where, ctx):
+        if not expect(value, YMap, pos, where, ctx):
+            return INVALID
+        kind_name = self.COMMON["type"].read(value["type"], value.pos("type"), join(where, "type"), ctx) \
+            if value.get("type") is not None else INVALID
+        if value.get("type") is None:
+            ctx.error(value.at, where, "missing required key 'type'")
+        kind = None
+        if kind_name is not INVALID:
+            try:
+                kind = ELEMENTS[kind_name]
+            except PluginError as exc:
+                ctx.error(value.pos("type"), join(where, "type"), str(exc))
+        own = getattr(kind, "options", None) or Schema({})
+        v = Schema({**self.COMMON, **own.fields}).read(value, pos, where, ctx)
+        if valid({k: v[k] for k in ("start", "end")}) and v["end"] is not None and v["end"] <= v["start"]:
+            ctx.error(value.pos("end"), join(where, "end"), f"end ({v['end']:g} s) must come after start ({v['start']:g} s)")
+            return INVALID
+        if kind is None or not valid(v):
+            return INVALID
+        return Element(type=kind_name, box=v["box"], start=v["start"], end=v["end"], animate=v["animate"],
+                       options=frozen_map({k: v[k] for k in own.fields}), line=value.at[0])
+
+    def json(self):
+        kinds = []
+        for name in ELEMENTS:
+            try:
+                own = getattr(ELEMENTS[name], "options", None) or Schema({})
+            except PluginError:
+                continue
+            s = Schema({**self.COMMON, **own.fields}).json()
+            s["properties"]["type"] = {"const": name}
+            s["required"] = sorted(set(s.get("required", [])) | {"type", "box"})
+            kinds.append(s)
+        return {"oneOf": kinds}

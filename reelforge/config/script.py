@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 
 from ..errors import did_you_mean
-from ..model import LANGUAGES, Element, frozen_map
+from ..model import LANGUAGES, frozen_map
 from ..platforms import registry as platforms
-from ..registry import CAPTIONS, ELEMENTS, PluginError
+from ..registry import CAPTIONS
 from .brand import PRONOUNCE_HELP, Pronounce
 from . import limits
 from .checks import audio_problem, image_problem
-from .options import (expect, INVALID, Bool, Box, Choice, Duration, File, ListOf, MapOf, Number, Option, Schema, Str, Text, join, ID_RE, text_problem, valid)
-from .parts import AnimationOption, BackgroundOption, TransitionOption
+from .options import (expect, INVALID, Bool, Choice, Duration, File, ListOf, MapOf, Number, Option, Schema, Str, Text, join, ID_RE, text_problem)
+from .parts import BackgroundOption, ElementOption, TransitionOption
 from .yamlfile import YList, YMap, type_name
 
 SCRIPT_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -109,7 +109,7 @@ class Also(Option):
 
 SUBTITLES = Schema({
     "burn": Bool(True, help="draw captions into the video"),
-    "style": Choice(CAPTIONS, "karaoke", help="burned-in caption style"),
+    "style": Choice(CAPTIONS, None, help="burned-in caption style; default: the template's, else the kit's, else karaoke"),
     "sidecar": ListOf(Choice(SIDECARS, what="subtitle format"), SIDECARS, help="subtitle files written beside"),
     "also": Also(frozen_map({}), help="{ar: fr}: the French sentence under the Arabic caption"),
 }, None)
@@ -119,54 +119,6 @@ MUSIC = Schema({
     "volume_db": Number(-60, 0, -20.0),
     "duck_db": Number(-60, 0, -10.0, help="how much lower the music goes under the voice"),
 }, None)
-
-
-class ElementOption(Option):
-    """A free element: the common keys, plus the options its kind (`type:`) declares."""
-
-    COMMON = {
-        "type": Choice(ELEMENTS, what="element type", help="text, image, video, shape, logo, or a plugin's"),
-        "box": Box(),
-        "start": Number(0, None, 0.0, help="seconds into the scene"),
-        "end": Number(0, None, None, help="seconds into the scene (default: its end)"),
-        "animate": AnimationOption(),
-    }
-
-    def check(self, value, pos, where, ctx):
-        if not expect(value, YMap, pos, where, ctx):
-            return INVALID
-        kind_name = self.COMMON["type"].read(value["type"], value.pos("type"), join(where, "type"), ctx) \
-            if value.get("type") is not None else INVALID
-        if value.get("type") is None:
-            ctx.error(value.at, where, "missing required key 'type'")
-        kind = None
-        if kind_name is not INVALID:
-            try:
-                kind = ELEMENTS[kind_name]
-            except PluginError as exc:
-                ctx.error(value.pos("type"), join(where, "type"), str(exc))
-        own = getattr(kind, "options", None) or Schema({})
-        v = Schema({**self.COMMON, **own.fields}).read(value, pos, where, ctx)
-        if valid({k: v[k] for k in ("start", "end")}) and v["end"] is not None and v["end"] <= v["start"]:
-            ctx.error(value.pos("end"), join(where, "end"), f"end ({v['end']:g} s) must come after start ({v['start']:g} s)")
-            return INVALID
-        if kind is None or not valid(v):
-            return INVALID
-        return Element(type=kind_name, box=v["box"], start=v["start"], end=v["end"], animate=v["animate"],
-                       options=frozen_map({k: v[k] for k in own.fields}), line=value.at[0])
-
-    def json(self):
-        kinds = []
-        for name in ELEMENTS:
-            try:
-                own = getattr(ELEMENTS[name], "options", None) or Schema({})
-            except PluginError:
-                continue
-            s = Schema({**self.COMMON, **own.fields}).json()
-            s["properties"]["type"] = {"const": name}
-            s["required"] = sorted(set(s.get("required", [])) | {"type", "box"})
-            kinds.append(s)
-        return {"oneOf": kinds}
 
 
 SCENE = Schema({

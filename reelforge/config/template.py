@@ -10,9 +10,11 @@ from typing import Optional
 
 from ..errors import Problem, did_you_mean, display
 from ..model import ASPECTS, DEFAULT_CAPTION_RULES, LANGUAGES, Brand, CaptionRules, Layout, Slot, Template, Transition, frozen_map
+from ..registry import CAPTIONS as CAPTION_STYLES
+from .brand import BRAND
 from .documents import open_doc, resolve
-from .options import (expect, INVALID, Box, Choice, Context, MapOf, Number, Schema, Str, join, valid)
-from .parts import AnimationOption, BackgroundOption, TransitionOption
+from .options import (expect, INVALID, Box, Choice, Context, ListOf, MapOf, Number, Schema, Str, join, valid)
+from .parts import AnimationOption, BackgroundOption, ElementOption, TransitionOption
 from .yamlfile import YMap
 
 SLOT_KINDS = ("text", "bullets", "image")
@@ -54,6 +56,8 @@ LAYOUT = Schema({
     "slots": MapOf(SLOT),
     "boxes": BoxesOption(),
     "background": BackgroundOption(),
+    "elements": ListOf(ElementOption(), (), help="free elements (as a scene's `elements`) drawn under the slots "
+                                                 "in every scene of this layout: a rule, a progress bar, an icon"),
 })
 
 
@@ -63,10 +67,19 @@ RULES = {   # caption rules: (lo, hi, whole number); defaults are CaptionRules' 
     "karaoke_chars": (5, 60, True), "reading_speed": (5, 40, False)}
 RULE_HELP = {f.name: f.default for f in dc_fields(CaptionRules)}
 RULE_FIELDS = {k: Number(lo, hi, None, integer=i, help=f"default {RULE_HELP[k]:g}") for k, (lo, hi, i) in RULES.items()}
+# the caption styles' motion a template may set; their colours and box stay the kit's
+MOTION = {"pop": ("scale", "seconds"), "bounce": ("height", "seconds")}
+_KIT = BRAND.fields["captions"].fields
 CAPTIONS = Schema({**RULE_FIELDS,
                    "languages": MapOf(Schema(RULE_FIELDS), None, key=Choice(LANGUAGES, what="language"),
-                                      help="per-language overrides: {ar: {reading_speed: 20}}")},
-                  None, help="caption segmentation and reading rules")
+                                      help="per-language overrides: {ar: {reading_speed: 20}}"),
+                   "style": Choice(CAPTION_STYLES, None, what="caption style",
+                                   help="the default burned-in caption style (the script's `subtitles.style` wins)"),
+                   **{name: Schema({k: Number(_KIT[name].fields[k].lo, _KIT[name].fields[k].hi, None,
+                                              help=_KIT[name].fields[k].help) for k in keys}, None,
+                                   help=f"`style: {name}` captions' motion (wins over the kit's)")
+                      for name, keys in MOTION.items()}},
+                  None, help="caption style, segmentation and reading rules")
 
 TEMPLATE = Schema({
     "description": Str(None),
@@ -129,13 +142,21 @@ def load_template(path: Path, brand: Brand, project: Path, problems: list[Proble
         if value is not None and value not in layouts:
             ctx.error(doc.pos(key) if key in doc else doc.at, key, f"unknown layout '{value}'; {did_you_mean(value, layouts)}")
     captions = dict(parent.captions) if parent else {}
+    style = parent.caption_style if parent else None
+    motion = {k: dict(m) for k, m in parent.caption_motion.items()} if parent else {}
     if given("captions"):
         captions.update(caption_rules(v["captions"]))
+        cv = v["captions"]
+        style = cv["style"] if cv["style"] not in (None, INVALID) else style
+        for name in MOTION:
+            if isinstance(cv[name], dict):
+                motion.setdefault(name, {}).update({k: x for k, x in cv[name].items() if x not in (None, INVALID)})
     padding, transition = inherit("padding", v["padding"]), inherit("transition", v["transition"])
     return Template(name=path.stem, path=path, chain=(path, *(parent.chain if parent else ())),
                     padding=padding if padding is not INVALID else TEMPLATE.fields["padding"].default,
                     transition=transition if transition is not INVALID else Transition(), intro=intro, outro=outro,
-                    layouts=frozen_map(layouts), captions=frozen_map(captions))
+                    layouts=frozen_map(layouts), captions=frozen_map(captions), caption_style=style,
+                    caption_motion=frozen_map({k: frozen_map(m) for k, m in motion.items() if m}))
 
 
 def read_layout(lm, pos, where: str, name: str, ctx: Context) -> Optional[Layout]:
@@ -147,6 +168,7 @@ def read_layout(lm, pos, where: str, name: str, ctx: Context) -> Optional[Layout
     boxes = {aspect: frozen_map({k: b for k, b in (v["boxes"][aspect] or {}).items() if k in slots})
              for aspect in ASPECTS if v["boxes"].get(aspect) not in (None, INVALID)}
     background = v["background"] if v["background"] is not INVALID else None
-    return Layout(name, frozen_map(slots), frozen_map(boxes), background)
+    elements = tuple(e for e in v["elements"] if e is not INVALID) if v["elements"] is not INVALID else ()
+    return Layout(name, frozen_map(slots), frozen_map(boxes), background, elements)
 
 

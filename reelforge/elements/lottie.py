@@ -4,10 +4,11 @@
      segment: [0, 60], colors: {"#FFC83D": primary}}
 
 Drawn by ThorVG (thorvg-python wheel). `colors` (over the kit's `lottie: {colors: ...}`) rewrites the
-animation's own fill and stroke colours before it is loaded, so a stock animation takes the brand's
-identity. Frames are rasterised at the box size (aspect kept, centred) and cached by frame index: a
-looping animation is rasterised once per frame of its loop. The element is a moving source whose
-frames are RGBA sprites, so `animate:` (fade, pop...) applies to it as to any sprite.
+animation's own fill and stroke colours, and its gradients' colour stops, before it is loaded, so a
+stock animation takes the brand's identity. Frames are rasterised at the box size (aspect kept,
+centred) and cached by frame index: a looping animation is rasterised once per frame of its loop. The
+element is a moving source whose frames are RGBA sprites, so `animate:` (fade, pop...) applies to it as
+to any sprite.
 """
 from __future__ import annotations
 
@@ -127,7 +128,9 @@ def colour_table(colors, brand) -> list[tuple[np.ndarray, list[float]]]:
 
 
 def recolour(doc, table) -> int:
-    """Rewrite fill and stroke colours (`"c": {"k": [r, g, b, a]}`, static or keyframed) in place; -> how many."""
+    """Rewrite, in place, fill and stroke colours (`fl`/`st`: `"c": {"k": [r, g, b, a]}`) and gradient stops
+    (`gf`/`gs`: `"g": {"p": n, "k": {"k": [offset, r, g, b, ...n stops, then offset, alpha pairs]}}`), static
+    or keyframed (each keyframe's `s` and `e`); -> how many colours were swapped."""
     if not table:
         return 0
     count = 0
@@ -142,21 +145,39 @@ def recolour(doc, table) -> int:
                 return dst + list(rgba[3:])
         return rgba
 
+    def stops(n):
+        """Swap the first n colour stops of a gradient's flat array (the opacity stops after them stay)."""
+        def swap_stops(flat):
+            if not isinstance(flat, list) or len(flat) < 4 * n:
+                return flat
+            out = list(flat)
+            for i in range(n):
+                out[4 * i + 1:4 * i + 4] = swap(out[4 * i + 1:4 * i + 4])
+            return out
+        return swap_stops
+
+    def animated(prop, fn):
+        """Apply fn to a property's value: `k` when static, each keyframe's `s` and `e` when animated."""
+        if prop.get("a"):
+            for key in prop.get("k", []):
+                if isinstance(key, dict):
+                    for end in ("s", "e"):
+                        if end in key:
+                            key[end] = fn(key[end])
+        else:
+            prop["k"] = fn(prop.get("k"))
+
     def walk(node):
         if isinstance(node, list):
             for v in node:
                 walk(v)
         elif isinstance(node, dict):
             if node.get("ty") in ("fl", "st") and isinstance(node.get("c"), dict):
-                c = node["c"]
-                if c.get("a"):
-                    for key in c.get("k", []):
-                        if isinstance(key, dict):
-                            for end in ("s", "e"):
-                                if end in key:
-                                    key[end] = swap(key[end])
-                else:
-                    c["k"] = swap(c.get("k"))
+                animated(node["c"], swap)
+            g = node.get("g")
+            if node.get("ty") in ("gf", "gs") and isinstance(g, dict) and isinstance(g.get("k"), dict) \
+                    and isinstance(g.get("p"), int):
+                animated(g["k"], stops(g["p"]))
             for v in node.values():
                 walk(v)
     walk(doc)

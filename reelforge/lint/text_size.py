@@ -1,4 +1,4 @@
-"""text-size: text styles large enough to read on a phone."""
+"""text-size: text styles (of texts and counters) large enough to read on a phone."""
 from __future__ import annotations
 
 from ..errors import Problem
@@ -14,7 +14,8 @@ class TextSize:
         short = min(p.width, p.height)
         for drawer in ctx.scenes:
             for layer in drawer.layers:
-                if layer.item.kind != "text" or not hasattr(layer.content, "sprite"):
+                kind = layer.item.kind
+                if kind not in ("text", "counter") or (kind == "text" and not hasattr(layer.content, "sprite")):
                     continue
                 style = layer.item.style
                 if style.size < least:
