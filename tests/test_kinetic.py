@@ -291,11 +291,13 @@ def test_sweep_and_underline_draw_on_in_the_reading_direction_and_stay(project, 
 from reelforge.layers import Background  # noqa: E402
 from reelforge.motion import still_stretches  # noqa: E402
 
-from .test_template_motion import PLAIN  # noqa: E402  (the plain script, measured in every template there)
+from .test_template_motion import PLAIN as ANY_BRAND  # noqa: E402  (the plain script, measured in every template there)
+
+PLAIN = ANY_BRAND.replace("BRAND", "demo")
 
 
 def test_still_stretches_finds_a_still_video(project):
-    (project / "still.yaml").write_text(PLAIN.replace("TEMPLATE", "explainer").replace("BRAND", "demo").replace(
+    (project / "still.yaml").write_text(PLAIN.replace("TEMPLATE", "explainer").replace(
         "    layout: title\n", "    layout: title\n    background: {color: dark}\n"), "utf-8")
     script = load_script(project / "still.yaml")
     tl = build(script, "fr", registry()["reels"].scaled(0.25))
