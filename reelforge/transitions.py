@@ -103,9 +103,9 @@ def _still(layer, t: float) -> bool:
     return layer.visible(t) and not layer.moving(t)
 
 
-def _twins(da, db) -> list[tuple[int, int]]:
-    """(layer of a, layer of b) pairs drawn alike on both sides: a still sprite with the same pixels in
-    the same place, or the corner logo (whatever its variant). Computed once per pair of scenes."""
+def _twins(da, db) -> list[tuple[int, int, bool]]:
+    """(layer of a, layer of b, same pixels) drawn alike on both sides: a still sprite with the same
+    pixels in the same place, or the corner logo (whatever its variant). Computed once per pair of scenes."""
     cached = da.__dict__.get("_twins")
     if cached is not None and cached[0] is db:
         return cached[1]
@@ -119,9 +119,10 @@ def _twins(da, db) -> list[tuple[int, int]]:
             if j in used or not isinstance(cb, Placed) or lb.item.animate.keyframes:
                 continue
             logos = la.item.name == "logo" == lb.item.name and la.item.kind == "logo" == lb.item.kind
-            if (ca.x, ca.y, ca.sprite.rgba.shape) == (cb.x, cb.y, cb.sprite.rgba.shape) and \
-                    (logos or np.array_equal(ca.sprite.rgba, cb.sprite.rgba)):
-                pairs.append((i, j))
+            same = (ca.x, ca.y, ca.sprite.rgba.shape) == (cb.x, cb.y, cb.sprite.rgba.shape) and \
+                np.array_equal(ca.sprite.rgba, cb.sprite.rgba)
+            if same or (logos and (ca.x, ca.y, ca.sprite.rgba.shape) == (cb.x, cb.y, cb.sprite.rgba.shape)):
+                pairs.append((i, j, same))
                 used.add(j)
                 break
     da.__dict__["_twins"] = (db, pairs)
@@ -143,8 +144,8 @@ def blend_scenes(transition, da, ta: float, db, tb: float, p: float, rtl: bool) 
     (at tb): shared layers held still on top, text dipped out and in for overlaying transitions.
     A drawer has `.layers` (compose.Layer: .item, .content, .visible(t), .moving(t), .draw(frame, t))
     and `.frame(t, without=indices)`."""
-    twins = [(i, j) for i, j in _twins(da, db) if _still(da.layers[i], ta) and _still(db.layers[j], tb)]
-    skip_a, skip_b = {i for i, _ in twins}, {j for _, j in twins}
+    twins = [(i, j, same) for i, j, same in _twins(da, db) if _still(da.layers[i], ta) and _still(db.layers[j], tb)]
+    skip_a, skip_b = {i for i, _, _ in twins}, {j for _, j, _ in twins}
     dip = getattr(transition, "dip", False)
     text_a = [i for i, la in enumerate(da.layers) if dip and la.item.kind in TEXT_KINDS and i not in skip_a
               and la.visible(ta)]
@@ -159,15 +160,17 @@ def blend_scenes(transition, da, ta: float, db, tb: float, p: float, rtl: bool) 
     if not twins:
         return out
     out = out.copy() if out is a or out is b else out     # never draw on a scene's cached frame
-    for i, j in twins:
+    for i, j, same in twins:
         la, lb = da.layers[i], db.layers[j]
-        if np.array_equal(la.content.sprite.rgba, lb.content.sprite.rgba):
+        if same:
             la.draw(out, ta, at_rest=True)
             continue
         x, y, (h, w) = la.content.x, la.content.y, la.content.sprite.rgba.shape[:2]     # logo variants: crossfade
-        under = out.copy()
+        box = (slice(max(0, y), max(0, y + h)), slice(max(0, x), max(0, x + w)))
+        under = out[box].copy()            # only the logo's box, not the frame, is drawn twice
+        lb.draw(out, tb, at_rest=True)
+        theirs = out[box].copy()
+        out[box] = under
         la.draw(out, ta, at_rest=True)
-        lb.draw(under, tb, at_rest=True)
-        y0, y1, x0, x1 = max(0, y), max(0, y + h), max(0, x), max(0, x + w)
-        out[y0:y1, x0:x1] = _lerp(out[y0:y1, x0:x1], under[y0:y1, x0:x1], p)
+        out[box] = _lerp(out[box], theirs, p)
     return out
