@@ -31,7 +31,7 @@ from . import storage
 from .bundle import Bundle, blobs as read_blobs, collect, unpack
 from .check import check
 from .contentkey import content_key
-from .encode import die_with_parent
+from .encode import die_with_parent, sweep_partials
 from .config.limits import read_capped
 from .errors import Problem, ReelforgeError, display
 from .load import load_script
@@ -271,7 +271,7 @@ def execute(jobs: list[Job], out: Union[Path, str], workers: int, scheduler: Opt
                 results.append(r)
                 on_done(r)
     except BaseException:
-        _stop(pool)
+        _stop(pool, out)
         raise
     pool.shutdown()
     return results
@@ -336,18 +336,23 @@ def on_cluster(batches: list[tuple[Job, ...]], out: str, scheduler: str, retries
     return results
 
 
-def _stop(pool: ProcessPoolExecutor) -> None:
+def _stop(pool: ProcessPoolExecutor, out) -> None:
     """End the workers now: SIGTERM (each removes its temporary files and stops its ffmpeg), SIGKILL for
-    any still running after 3 s. The pool then fails every pending job, so none starts."""
+    any still running after 3 s, whose temporary files under `out` are then removed here. The pool then
+    fails every pending job, so none starts."""
     procs = list((pool._processes or {}).values())
     for proc in procs:
         proc.terminate()
     deadline = time.monotonic() + 3
+    killed = False
     for proc in procs:
         proc.join(max(0.0, deadline - time.monotonic()))
         if proc.is_alive():
             proc.kill()
             proc.join()
+            killed = True
+    if killed and isinstance(out, Path):
+        sweep_partials(out)
     pool.shutdown(wait=True)     # the pool notices its dead workers and marks every pending future failed
 
 

@@ -46,6 +46,16 @@ def clean_partials(folder: Path) -> None:
     if folder in _cleaned:
         return
     _cleaned.add(folder)
+    remove_dead_partials(folder)
+
+
+def sweep_partials(root: Path) -> None:
+    """clean_partials in every folder under `root`, now (after workers were killed mid-job)."""
+    for folder, _, _ in os.walk(root):
+        remove_dead_partials(Path(folder))
+
+
+def remove_dead_partials(folder: Path) -> None:
     try:
         entries = list(os.scandir(folder))
     except OSError:
