@@ -17,7 +17,7 @@ from .lint import settings_problems
 from .lint.rhythm import rhythm
 from .model import LANGUAGES, Script
 from .speech import voice_problems
-from .text import Fonts, base_rtl, clean, fit, missing_chars
+from .text import Fonts, base_rtl, clean, fits as fits_box, missing_chars
 from .platforms import platform_for
 from .timeline import VOICE_LEAD, build
 from .tts import Line
@@ -105,8 +105,8 @@ def fits(item, tl) -> bool:
     text = clean(item.text, tl.script.digits)
     rtl = tl.rtl and has_arabic(text) or base_rtl(text)
     _, _, w, h = item.box
-    return fit(text, fonts_of(tl.brand), px_style(item.style, tl.brand, min(p.width, p.height), item.align), w, h,
-               direction="rtl" if rtl else "ltr", lang=tl.lang).fits
+    return fits_box(text, fonts_of(tl.brand), px_style(item.style, tl.brand, min(p.width, p.height), item.align), w, h,
+                    direction="rtl" if rtl else "ltr", lang=tl.lang)
 
 
 def rhythm_notes(script: Script, lines: Lines, share: float = 0.25) -> list[str]:

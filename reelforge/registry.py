@@ -27,6 +27,18 @@ from importlib.metadata import EntryPoint, entry_points
 from typing import Iterator, Mapping
 
 
+_DECLARED = None     # every installed entry point, read once
+
+
+def declared(group: str):
+    """Installed entry points of one group. The installed packages' metadata is scanned once for all
+    groups (a scan per group cost ~20 ms, six times per command); `select` filters in memory."""
+    global _DECLARED
+    if _DECLARED is None:
+        _DECLARED = entry_points()
+    return _DECLARED.select(group=group)
+
+
 class PluginError(Exception):
     """A plugin that is declared but cannot be loaded."""
 
@@ -43,7 +55,7 @@ class Registry(Mapping):
     def _entry_points(self) -> dict[str, EntryPoint]:
         if self._points is None:
             points = {name: EntryPoint(name, value, self.group) for name, value in self._builtins.items()}
-            for ep in entry_points(group=self.group):
+            for ep in declared(self.group):
                 points.setdefault(ep.name, ep)       # a plugin never replaces a built-in
             self._points = points
         return self._points
@@ -76,6 +88,8 @@ class Registry(Mapping):
 
     def refresh(self) -> None:
         """Forget what was discovered (tests install plugins at run time)."""
+        global _DECLARED
+        _DECLARED = None
         self._points = None
         self._loaded.clear()
 

@@ -24,18 +24,12 @@ from .align import align, load_model, model_source, transcribe
 from .audio import RATE, decode, write_wav
 from .encode import write_atomic
 from .errors import Problem, RenderError, display
+from . import spoken as spoken_module, tts as tts_module
+from .memo import cache_root, code_digest
 from .model import Scene, Script, Voice
 from .registry import TTS, PluginError
 from .spoken import Sentence, sentences
 from .tts import Audio, Line, SpeechError, Word, estimate_words
-
-
-def default_cache() -> Path:
-    """The local cache folder: $REELFORGE_CACHE, unless it is a URL (then the shared cache), else ~/.cache."""
-    root = os.environ.get("REELFORGE_CACHE")
-    if not root or "://" in root:
-        root = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "reelforge")
-    return Path(root)
 
 
 def shared_cache() -> Optional[str]:
@@ -58,7 +52,7 @@ class SpeechCache:
     a copy, and the assembled lines (files the encoder reads)."""
 
     def __init__(self, root: Optional[Path] = None, enabled: bool = True, shared: Optional[str] = None):
-        self.root = (root or default_cache()) / "speech"
+        self.root = (root or cache_root()) / "speech"
         self.enabled = enabled
         url = shared or (shared_cache() if root is None else None)
         self.shared = None
@@ -127,14 +121,35 @@ class SpeechCache:
         return wav
 
     def sentence(self, engine, voice: Voice, text: str) -> Audio:
-        key = digest([engine.name, engine.version(), voice.language,
-                      sorted((k, str(v)) for k, v in voice.options.items()), text, *identity(engine, voice)])
+        key = sentence_key(engine, voice, text)
         cached = self.load(key)
         if cached is not None:
             return cached
         with self._lock:
             self.synth_calls += 1
         return self.store(key, engine.synthesize(text, voice))
+
+    def known_line(self, key: str) -> Optional[Line]:
+        """A line assembled by an earlier run (its record, and the WAV it names unchanged): a warm
+        `preview` or `lint` reads no sentence and resamples nothing."""
+        meta = self.path(key, ".line.json")
+        if not self.enabled or not meta.is_file():
+            return None
+        try:
+            info = json.loads(meta.read_text("utf-8"))
+            if hashlib.sha256(Path(info["audio"]).read_bytes()).hexdigest() != info["sha256"]:
+                return None         # the WAV was damaged or replaced: assembled again (and rewritten)
+            return Line(duration=info["duration"], words=tuple(Word(*w) for w in info["words"]), audio=info["audio"],
+                        timed=info["timed"], sentences=tuple(tuple(x) for x in info["sentences"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def remember_line(self, key: str, line: Line) -> None:
+        info = {"duration": line.duration, "words": [[w.text, w.start, w.end] for w in line.words], "audio": line.audio,
+                "timed": line.timed, "sentences": [list(x) for x in line.sentences],
+                "sha256": hashlib.sha256(Path(line.audio).read_bytes()).hexdigest()}
+        if self.enabled:
+            write_atomic(self.path(key, ".line.json"), json.dumps(info, ensure_ascii=False), CACHE_HINT)
 
     def line(self, key: str, samples: np.ndarray) -> Path:
         """An assembled line's WAV, rewritten unless the file holds exactly these samples."""
@@ -166,6 +181,12 @@ def _entry(info: dict, data: bytes) -> Optional[Audio]:
 def _read_wav(f) -> np.ndarray:
     with wave.open(f, "rb") as w:
         return np.frombuffer(w.readframes(w.getnframes()), "<i2").astype(np.float32) / 32768.0
+
+
+def sentence_key(engine, voice: Voice, text: str) -> str:
+    """The cache key of one sentence's audio: everything the engine's output depends on."""
+    return digest([engine.name, engine.version(), voice.language,
+                   sorted((k, str(v)) for k, v in voice.options.items()), text, *identity(engine, voice)])
 
 
 def identity(engine, voice: Voice) -> list[str]:
@@ -274,9 +295,17 @@ def synthesized_line(engine, voice: Voice, text: str, lang: str, cache: SpeechCa
                      lexicon: Optional[dict[str, str]] = None) -> Line:
     """Sentence by sentence (each cached), joined by the profile's pause."""
     pause = float(voice.options.get("sentence_pause", 0.35))
+    said = sentences(text, lang, lexicon)
+    record = digest(["line", RATE, pause, code_digest(sys.modules[__name__], spoken_module, tts_module),
+                     [[sentence_key(engine, v, t) for v, t in voice_runs(engine, voice, s) or [(voice, s.spoken)]]
+                      for s in said],
+                     [[(t.shown, t.spoken) for t in s.tokens] for s in said]])
+    known = cache.known_line(record)
+    if known is not None:
+        return known
     parts, words, sents, t, timed = [], [], [], 0.0, "engine"
     spoken = []
-    for k, sentence in enumerate(sentences(text, lang, lexicon)):
+    for k, sentence in enumerate(said):
         audio = sentence_audio(engine, voice, sentence, cache)
         samples = audio.samples if audio.rate == RATE else resample(audio.samples, audio.rate)
         if k:
@@ -292,24 +321,35 @@ def synthesized_line(engine, voice: Voice, text: str, lang: str, cache: SpeechCa
     key = digest(["line", RATE, [float(len(p)) for p in parts], [s[0] for s in sents], spoken, voice.name,
                   dict(voice.options), *identity(engine, voice)])
     wav = cache.line(key, samples)
-    return Line(duration=len(samples) / RATE, words=tuple(words), audio=str(wav), timed=timed,
+    line = Line(duration=len(samples) / RATE, words=tuple(words), audio=str(wav), timed=timed,
                 sentences=tuple(sents))
+    cache.remember_line(record, line)
+    return line
 
 
 JOIN_MARGIN = 0.03      # seconds of silence kept on each side where two voices meet inside a sentence
+
+
+def voice_runs(engine, voice: Voice, sentence: Sentence) -> Optional[list[tuple[Voice, str]]]:
+    """The stretches of a sentence read by another voice, each with its voice, when the engine can
+    switch (`voice_for(voice, lang)`) and the sentence has any; None when it is said whole by `voice`."""
+    runs = sentence.runs()
+    switch = getattr(engine, "voice_for", None)
+    if switch is None or not any(lang for lang, _ in runs):
+        return None
+    return [(switch(voice, lang) if lang else voice, text) for lang, text in runs]
 
 
 def sentence_audio(engine, voice: Voice, sentence: Sentence, cache: SpeechCache) -> Audio:
     """One sentence. Stretches read by another voice (Latin words inside Arabic) are synthesised with
     that voice when the engine can switch (`voice_for(voice, lang)`), trimmed of the silence at the
     joins and put end to end; each stretch's word times are offset by where it starts."""
-    runs = sentence.runs()
-    switch = getattr(engine, "voice_for", None)
-    if switch is None or not any(lang for lang, _ in runs):
+    runs = voice_runs(engine, voice, sentence)
+    if runs is None:
         return cache.sentence(engine, voice, sentence.spoken)
     parts, words, timed, rate, at = [], [], "engine", None, 0
-    for i, (lang, text) in enumerate(runs):
-        audio = cache.sentence(engine, switch(voice, lang) if lang else voice, text)
+    for i, (run_voice, text) in enumerate(runs):
+        audio = cache.sentence(engine, run_voice, text)
         rate = rate or audio.rate
         samples = audio.samples if audio.rate == rate else resample(audio.samples, audio.rate, rate)
         loud = np.flatnonzero(np.abs(samples) > max(1e-4, float(np.abs(samples).max(initial=0)) * 0.01))

@@ -18,17 +18,18 @@
 """
 from __future__ import annotations
 
+import sys
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Mapping, Optional
 
-from fontTools.ttLib import TTFont
 from PIL import Image, ImageDraw, ImageFilter, ImageFont, features
 
 from . import spans
 from .language import TO_WESTERN_DIGITS, language, script_of
+from .memo import Memo, code_digest, digest, file_id
 
 SCRIPTS = ("arabic", "latin", "tifinagh")
 RGBA = tuple[int, int, int, int]
@@ -101,10 +102,26 @@ class Fonts:
         return None
 
 
+_COVERAGE = Memo("coverage")     # font file identity -> the code points it maps, as [first, last] ranges
+
+
 @lru_cache(maxsize=None)
 def _cmap(path: Path) -> frozenset:
-    with TTFont(str(path), lazy=True) as f:
-        return frozenset(f.getBestCmap() or {})
+    ident = file_id(path)
+    ranges = _COVERAGE.get(ident) if ident else None
+    if ranges is None:
+        from fontTools.ttLib import TTFont      # decoding a cmap costs ~15 ms a font: once per font file
+        with TTFont(str(path), lazy=True) as f:
+            points = sorted(f.getBestCmap() or {})
+        ranges = []
+        for cp in points:
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1][1] = cp
+            else:
+                ranges.append([cp, cp])
+        if ident:
+            _COVERAGE.put(ident, ranges)
+    return frozenset(cp for first, last in ranges for cp in range(first, last + 1))
 
 
 def covers(path: Path, ch: str) -> bool:
@@ -442,16 +459,68 @@ def fit(text: str, fonts: Fonts, style: Style, box_w: float, box_h: float, *, di
         valign: str = "center", lang: Optional[str] = None, size: Optional[float] = None) -> _Layout:
     """Lay the text out at the style's size (or `size`), shrinking by 4% steps to its minimum until it
     fits. `lang` chooses the line-break rules (see rules_lang)."""
+    args = _fit_args(text, fonts, style, box_w, box_h, direction, valign, lang, size)
+    size, _ = fitted(*args)
+    return _layout(*args[:6], _round(size), _scale(size, style), *args[7:9])
+
+
+def fits(text: str, fonts: Fonts, style: Style, box_w: float, box_h: float, *, direction: Optional[str] = None,
+         valign: str = "center", lang: Optional[str] = None) -> bool:
+    """Whether the text fits its box at worst at the style's minimum size: fit(...).fits, without
+    laying it out when an earlier run already found out (validation's question for every text)."""
+    return fitted(*_fit_args(text, fonts, style, box_w, box_h, direction, valign, lang, None))[1]
+
+
+def _fit_args(text, fonts, style, box_w, box_h, direction, valign, lang, size) -> tuple:
     require_raqm()
     rtl = base_rtl(text) if direction is None else direction == "rtl"
-    rules = rules_lang(text, rtl, lang)
     size = max(1.0, style.size_px if size is None else min(size, style.size_px))
+    return text, fonts, style, box_w, box_h, rtl, size, valign, rules_lang(text, rtl, lang)
+
+
+def _round(size: float) -> int:
+    return max(1, round(size))
+
+
+def _scale(size: float, style: Style) -> float:
+    return size / style.size_px if style.size_px else 1.0
+
+
+_FITTED = Memo("fitted")     # everything a fit depends on (fonts by identity, the layout code) -> [size, fits]
+
+
+def fitted(text, fonts, style, box_w, box_h, rtl, size, valign, rules) -> tuple[float, bool]:
+    """The size fit() settles on and whether the text fits there; remembered between runs, so an
+    unchanged text block is laid out once (to draw it), not once per size tried on every validation."""
+    key = digest([_fonts_identity(fonts), _layout_code(), text, repr(style), box_w, box_h, rtl, size, valign, rules])
+    known = _FITTED.get(key)
+    if known is not None:
+        return float(known[0]), bool(known[1])
     while True:
-        scale = size / style.size_px if style.size_px else 1.0
-        lay = _layout(text, fonts, style, box_w, box_h, rtl, max(1, round(size)), scale, valign, rules)
+        lay = _layout(text, fonts, style, box_w, box_h, rtl, _round(size), _scale(size, style), valign, rules)
         if lay.fits or size <= style.min_size_px:
-            return lay
+            break
         size = max(style.min_size_px, size * 0.96)
+    _FITTED.put(key, [size, lay.fits])
+    return size, lay.fits
+
+
+def _fonts_identity(fonts: Fonts) -> tuple:
+    """The fonts as their files' identities (a font replaced in place is another font) and features."""
+    key = fonts.__dict__.get("_identity")
+    if key is None:
+        key = tuple((s, tuple(sorted((w, file_id(f) or str(f)) for w, f in getattr(fonts, s).items()))) for s in SCRIPTS) \
+            + tuple(sorted((s, tuple(v)) for s, v in fonts.features.items()))
+        fonts.__dict__["_identity"] = key
+    return key
+
+
+@lru_cache(maxsize=1)
+def _layout_code() -> str:
+    """What decides a layout besides its inputs: this code and the line-break rules', Pillow, raqm."""
+    import PIL
+    from . import language as language_module
+    return digest([PIL.__version__, features.version("raqm"), code_digest(sys.modules[__name__], spans, language_module)])
 
 
 def fit_together(texts, fonts: Fonts, style: Style, boxes, *, directions=None,
@@ -460,11 +529,26 @@ def fit_together(texts, fonts: Fonts, style: Style, boxes, *, directions=None,
     sizes, so that every one fits and none looks bigger than its neighbours; and the block's ink extent
     (left, right) at that size, in box coordinates (every box as wide, stacked)."""
     directions = directions or [None] * len(texts)
-    size = min(fit(t, fonts, style, w, h, direction=d, lang=lang).size for t, (w, h), d in zip(texts, boxes, directions))
+    size = min(_round(fitted(*_fit_args(t, fonts, style, w, h, d, "center", lang, None))[0])
+               for t, (w, h), d in zip(texts, boxes, directions))
     lays = [fit(t, fonts, style, w, h, direction=d, lang=lang, size=size) for t, (w, h), d in zip(texts, boxes, directions)]
     left = min(x + line.ink_left for lay in lays for x, line in zip(lay.xs, lay.lines))
     right = max(x + line.ink_right for lay in lays for x, line in zip(lay.xs, lay.lines))
     return float(min(lay.size for lay in lays)), left, right
+
+
+def _blurred(alpha: Image.Image, radius: float) -> Image.Image:
+    """A Gaussian blur of a shadow's alpha, computed only around the ink (a margin beyond the blur's
+    reach): the same pixels as blurring the whole RGBA canvas, whose colour channels are constant,
+    in a tenth of the time."""
+    box = alpha.getbbox()
+    if box is None:
+        return alpha
+    m = int(radius * 4) + 8
+    box = (max(0, box[0] - m), max(0, box[1] - m), min(alpha.width, box[2] + m), min(alpha.height, box[3] + m))
+    out = Image.new("L", alpha.size, 0)
+    out.paste(alpha.crop(box).filter(ImageFilter.GaussianBlur(radius)), box[:2])
+    return out
 
 
 def render_text(text: str, fonts: Fonts, style: Style, box_w: float, box_h: float, *,
@@ -522,12 +606,12 @@ def render_text(text: str, fonts: Fonts, style: Style, box_w: float, box_h: floa
         rect = (ox + left - pad, oy + lay.top - pad, ox + right + pad, oy + lay.bottom + pad)
         ImageDraw.Draw(canvas).rounded_rectangle(rect, radius=style.box_radius_px * scale, fill=style.box_color)
     if style.shadow_color:
-        alpha = text_layer.getchannel("A")
-        shadow = Image.new("RGBA", (width, height), style.shadow_color[:3] + (0,))
-        shadow.putalpha(alpha.point(lambda a: a * style.shadow_color[3] // 255))
+        alpha = text_layer.getchannel("A").point(lambda a: a * style.shadow_color[3] // 255)
         blur = style.shadow_blur_px * scale
         if blur > 0:
-            shadow = shadow.filter(ImageFilter.GaussianBlur(blur))
+            alpha = _blurred(alpha, blur)
+        shadow = Image.new("RGBA", (width, height), style.shadow_color[:3] + (0,))
+        shadow.putalpha(alpha)
         canvas.alpha_composite(shadow, (int(round(style.shadow_offset[0] * scale)),
                                         int(round(style.shadow_offset[1] * scale))))
     canvas.alpha_composite(text_layer)

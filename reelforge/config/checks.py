@@ -3,27 +3,44 @@ audio probed with ffmpeg) at load time, so that a damaged asset is a located val
 failure halfway through a render. Each check returns None, or why the file cannot be used."""
 from __future__ import annotations
 
+import functools
 import subprocess
 import warnings
-from functools import lru_cache
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
-from fontTools.ttLib import TTFont, TTLibError
 from PIL import Image, ImageFont
 
 from ..errors import ReelforgeError, display
 from ..ffmpeg import ffmpeg_exe
+from ..memo import Memo, file_id
 from . import limits
 
+_CLEAN = Memo("probes")      # file identity -> it was probed clean (a problem is found again, with its message)
 
+
+def remembered(kind: str) -> Callable:
+    """A check whose success is remembered per file identity, in this process and the next: a file that
+    probed clean is not decoded again until it changes (validate, preview and every build worker open
+    the same assets)."""
+    def wrap(check):
+        @functools.wraps(check)
+        def run(path) -> Optional[str]:
+            ident = file_id(path)
+            key = f"{kind}|{ident}"
+            if ident and _CLEAN.get(key):
+                return None
+            problem = check(Path(path))
+            if problem is None and ident:
+                _CLEAN.put(key, True)
+            return problem
+        return run
+    return wrap
+
+
+@remembered(f"image<={limits.IMAGE_PIXELS}")
 def image_problem(path: Path) -> Optional[str]:
     """The image opens, is at most limits.IMAGE_PIXELS, and decodes whole."""
-    return _image_problem(Path(path), Path(path).stat().st_mtime_ns)
-
-
-@lru_cache(maxsize=256)         # an image used in many scenes is decoded once
-def _image_problem(path: Path, mtime: int) -> Optional[str]:
     too_big = f"the limit is {limits.IMAGE_PIXELS / 1e6:.0f} megapixels; scale it down"
     try:
         with warnings.catch_warnings():
@@ -40,11 +57,13 @@ def _image_problem(path: Path, mtime: int) -> Optional[str]:
         return f"cannot read the image {display(path)} ({type(exc).__name__}: {exc}); re-export it as PNG or JPEG"
 
 
+@remembered(f"video<{limits.PROBE_SECONDS}s")
 def video_problem(path: Path) -> Optional[str]:
     """ffmpeg finds a video stream and decodes its first frame."""
     return _probe(Path(path), "v", "video", "re-export it as H.264 MP4")
 
 
+@remembered(f"audio<{limits.PROBE_SECONDS}s")
 def audio_problem(path: Path) -> Optional[str]:
     """ffmpeg finds an audio stream and decodes its first second."""
     return _probe(Path(path), "a", "audio", "re-export it as WAV or MP3")
@@ -73,7 +92,9 @@ def _probe(path: Path, stream: str, what: str, remedy: str) -> Optional[str]:
     return None
 
 
+@remembered("font")
 def font_problem(path: Path) -> Optional[str]:
+    from fontTools.ttLib import TTFont, TTLibError      # 15 ms to import, and rarely needed: a font probes clean once
     try:
         with open(path, "rb") as fh:      # a file object: Pillow must not fall back to a system font
             ImageFont.truetype(fh, 12)

@@ -284,10 +284,8 @@ class _Runtime:
         library itself when the cache cannot hold it."""
         try:
             data = Path(self.library_path).read_bytes()
-            root = os.environ.get("REELFORGE_CACHE", "")
-            if not root or "://" in root:      # a shared cache URL holds speech only: the library stays local
-                root = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "reelforge")
-            target = Path(root) / "lib" / hashlib.sha256(data).hexdigest()[:16] / Path(self.library_path).name
+            from ..memo import cache_root      # a shared cache URL holds speech only: the library stays local
+            target = cache_root() / "lib" / hashlib.sha256(data).hexdigest()[:16] / Path(self.library_path).name
             if not (target.is_file() and target.read_bytes() == data):
                 target.parent.mkdir(parents=True, exist_ok=True)
                 fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
