@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Mapping, Optional
 
 SENTENCE_END = re.compile(r"[.!?؟…]+[\"'»”)]*$")     # a word that ends a sentence, closing quotes allowed
@@ -129,6 +130,10 @@ def language(code: str) -> Language:
 ARABIC_BLOCKS = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFE))
 
 
+_ARABIC = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in ARABIC_BLOCKS) + "]")
+
+
+@lru_cache(maxsize=None)            # per character: layout asks ~20,000 times per validation
 def is_arabic(ch: str) -> bool:
     """A character of the Arabic blocks: letters, marks, but also Arabic digits and punctuation."""
     o = ord(ch)
@@ -136,9 +141,10 @@ def is_arabic(ch: str) -> bool:
 
 
 def has_arabic(text: str) -> bool:
-    return any(is_arabic(c) for c in text)
+    return _ARABIC.search(text) is not None
 
 
+@lru_cache(maxsize=None)
 def script_of(ch: str) -> Optional[str]:
     """arabic | tifinagh | latin for letters; None for neutrals (spaces, digits, punctuation)."""
     if is_arabic(ch):

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .language import LANGUAGES, is_arabic, language, script_of
+from .language import LANGUAGES, has_arabic, is_arabic, language, script_of
 
 BREAK = re.compile(r"[^\S\u00a0\u202f\u2007]+")  # whitespace a line may break at
 TATWEEL = "\u0640"
@@ -72,14 +72,14 @@ def _names(text: str, lang: str) -> list[Span]:
     """Person names and Latin runs, word by word (see the module docstring)."""
     out, toks = [], _word_spans(text)
     first = language("ar").first_names
-    arabic = any(is_arabic(c) for c in text)
+    arabic = has_arabic(text)
     i = 0
     while i < len(toks):
         w = text[toks[i][0]:toks[i][1]].strip(TRAIL + "«(\"'")
         j = i
         if arabic and script_of(w[:1] or " ") == "latin":                    # Latin run inside Arabic
             while j + 1 < len(toks) and script_of(text[toks[j + 1][0]]) in ("latin", None) \
-                    and not any(is_arabic(c) for c in text[toks[j + 1][0]:toks[j + 1][1]].strip(TRAIL)) \
+                    and not has_arabic(text[toks[j + 1][0]:toks[j + 1][1]].strip(TRAIL)) \
                     and text[toks[j][1] - 1] not in TRAIL:
                 j += 1
             kind = "latin"
@@ -154,7 +154,7 @@ def _trim(text: str, s: Span) -> Span:
 
 def ltr_spans(text: str) -> list[Span]:
     """Spans shown as one left-to-right unit inside Arabic (numbers, dates, Latin names...)."""
-    return [s for s in find(text) if s.ltr(text)] if any(is_arabic(c) for c in text) else []
+    return [s for s in find(text) if s.ltr(text)] if has_arabic(text) else []
 
 
 # -- where a line may break ------------------------------------------------------------------
@@ -256,7 +256,7 @@ LRI, PDI = "\u2066", "\u2069"
 def isolate(line: str) -> str:
     """Each left-to-right span and run inside an Arabic line wrapped in LRI … PDI, so a player following
     the Unicode bidi algorithm shows it as one unit in its natural order (+212 6 12 34 56 78)."""
-    if not any(is_arabic(c) for c in line):
+    if not has_arabic(line):
         return line
     marks = [(s.start, s.end) for s in ltr_spans(line)]
     # remaining bare digit/Latin runs (a lone number) are isolated too
