@@ -23,8 +23,11 @@ validated with `file:line:col` positions and described in `reelforge schema`, li
 """
 from __future__ import annotations
 
-from importlib.metadata import EntryPoint, entry_points
-from typing import Iterator, Mapping
+import importlib
+from typing import TYPE_CHECKING, Iterator, Mapping
+
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
 
 
 _DECLARED = None     # every installed entry point, read once
@@ -35,6 +38,7 @@ def declared(group: str):
     groups (a scan per group cost ~20 ms, six times per command); `select` filters in memory."""
     global _DECLARED
     if _DECLARED is None:
+        from importlib.metadata import entry_points     # 30 ms to import, and only needed for plugins
         _DECLARED = entry_points()
     return _DECLARED.select(group=group)
 
@@ -54,6 +58,7 @@ class Registry(Mapping):
 
     def _entry_points(self) -> dict[str, EntryPoint]:
         if self._points is None:
+            from importlib.metadata import EntryPoint
             points = {name: EntryPoint(name, value, self.group) for name, value in self._builtins.items()}
             for ep in declared(self.group):
                 points.setdefault(ep.name, ep)       # a plugin never replaces a built-in
@@ -62,13 +67,24 @@ class Registry(Mapping):
 
     def __getitem__(self, name: str):
         if name not in self._loaded:
-            ep = self._entry_points()[name]          # KeyError for unknown names, as a Mapping should
+            # a built-in is loaded without scanning the installed packages (no plugin replaces it)
+            builtin = self._builtins.get(name)
+            ep = None if builtin else self._entry_points()[name]     # KeyError for unknown names
+            value = builtin or ep.value
             try:
-                self._loaded[name] = ep.load()
+                if builtin:
+                    module, _, attr = builtin.partition(":")
+                    self._loaded[name] = getattr(importlib.import_module(module), attr)
+                else:
+                    self._loaded[name] = ep.load()
             except Exception as exc:                 # a broken plugin names itself, never a traceback
-                raise PluginError(f"the {self.group} plugin '{name}' ({ep.value}) cannot be loaded: "
+                raise PluginError(f"the {self.group} plugin '{name}' ({value}) cannot be loaded: "
                                   f"{type(exc).__name__}: {exc}") from exc
         return self._loaded[name]
+
+    def __contains__(self, name) -> bool:
+        """Known, without loading it (and, for a built-in, without scanning the installed packages)."""
+        return name in self._builtins or name in self._entry_points()
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._entry_points())

@@ -184,6 +184,8 @@ class Choice(Str):
 
     def check(self, value, pos, where, ctx):
         value = super().check(value, pos, where, ctx)
+        if value is not INVALID and isinstance(self._choices, Mapping) and value in self._choices:
+            return value                # a registry's name: known without listing every plugin
         names = self.choices(ctx)
         if value is not INVALID and names is not None and value not in names:
             among = self.among(ctx) if self.among else ""
