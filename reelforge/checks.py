@@ -19,7 +19,7 @@ from .model import LANGUAGES, Script
 from .speech import voice_problems
 from .text import Fonts, base_rtl, clean, fits as fits_box, missing_chars
 from .platforms import platform_for
-from .timeline import VOICE_LEAD, build
+from .timeline import VOICE_LEAD, Timeline, build
 from .tts import Line
 
 Lines = Mapping[str, Mapping[str, Line]]     # lang -> scene id -> voiceover line
@@ -63,9 +63,10 @@ def glyph_problems(script: Script) -> list[Problem]:
     return out
 
 
-def check_script(script: Script, langs, platforms, lines: Optional[Lines] = None) -> None:
+def check_script(script: Script, langs, platforms, lines: Optional[Lines] = None) -> dict[tuple[str, str], Timeline]:
     """Explicit durations shorter than their speech, videos longer than a platform allows, text that
-    does not fit its box even at the style's minimum size. All problems at once."""
+    does not fit its box even at the style's minimum size. All problems at once. Returns the
+    full-size timelines it checked, by (language, platform), for the caller to draw."""
     problems: list[Problem] = []
     file = display(script.path)
     lines = lines or {}
@@ -77,6 +78,7 @@ def check_script(script: Script, langs, platforms, lines: Optional[Lines] = None
                                         f"{scene.duration:g} s is shorter than its {lang} voiceover "
                                         f"({VOICE_LEAD + line.duration:.1f} s); use `duration: auto` or shorten `say`"))
     from .pipeline import frame_platform
+    built: dict[tuple[str, str], Timeline] = {}
     for lang in langs:
         laid: dict = {}     # frame-shaping platform facts -> timeline: platforms alike share one fit check
         fitted: dict = {}   # id of an item of a timeline in `laid` -> does it fit
@@ -84,6 +86,7 @@ def check_script(script: Script, langs, platforms, lines: Optional[Lines] = None
             p = platform_for(name, False)
             tl = laid.get(frame_platform(p))
             tl = replace(tl, platform=p) if tl else laid.setdefault(frame_platform(p), build(script, lang, p, lines.get(lang)))
+            built[(lang, name)] = tl
             if tl.duration > p.max_duration:
                 problems.append(Problem(file, 1, 1, "scenes", f"the {tl.lang} video lasts {tl.duration:.1f} s but "
                                         f"{p.name} allows at most {p.max_duration:g} s; shorten it or drop {p.name}"))
@@ -96,6 +99,7 @@ def check_script(script: Script, langs, platforms, lines: Optional[Lines] = None
                                                 f"even at the minimum size; shorten it"))
     if problems:
         raise ReelforgeError(sorted(set(problems), key=lambda q: (q.line, q.where, q.what)))
+    return built
 
 
 def fits(item, tl) -> bool:

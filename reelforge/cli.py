@@ -24,7 +24,7 @@ from .errors import Problem, ReelforgeError, RenderError, did_you_mean, display
 from .load import load_brand, load_script, load_voice
 from .pipeline import OUT_HINT, interruptible, prepare, render_outputs
 from .platforms import registry
-from .preview import contact_sheet, preview_frame
+from .preview import frame_of, sheet_of
 from .project import PACKAGED, candidates, known, project_of
 from .registry import TTS, PluginError
 from .speech import SpeechCache, engine_of, speaks_offline, synthesized_line, voice_lines
@@ -203,8 +203,8 @@ def preview(script, at, sheet, lang, plat, target, brand_name, template_name):
     plat = pick(s, [plat] if plat else [], s.platforms, "platforms")[0]
     # an offline voice's real lines (cached after the first time), so times match the render
     lines = voice_lines(s, lang, SpeechCache()) if speaks_offline(s, lang) else None
-    check_script(s, [lang], [plat], {lang: lines} if lines else None)
-    img = contact_sheet(s, lang, plat, lines=lines) if sheet else Image.fromarray(preview_frame(s, lang, plat, at, lines))
+    tl = check_script(s, [lang], [plat], {lang: lines} if lines else None)[(lang, plat)]
+    img = sheet_of(tl) if sheet else Image.fromarray(frame_of(tl, at))
     with atomic_path(target) as tmp:
         img.save(tmp, "PNG", compress_level=1)       # fast: a preview is looked at, not archived
     click.echo(f"{display(target)}  {img.width}×{img.height}")

@@ -119,8 +119,9 @@ def prepare(script: Script, langs, platforms, *, draft: bool = False, cache: Opt
     cache = cache or SpeechCache()
     check_inputs(script)
     lines = {lang: voice_lines(script, lang, cache, whisper_model=whisper_model) for lang in langs}
-    check_script(script, langs, platforms, lines)
-    tls = [build(script, lang, platform_for(name, draft), lines[lang]) for lang in langs for name in platforms]
+    checked = check_script(script, langs, platforms, lines)
+    tls = [build(script, lang, platform_for(name, True), lines[lang]) if draft else checked[(lang, name)]
+           for lang in langs for name in platforms]
     return Prepared(script, draft, lines, tls)
 
 

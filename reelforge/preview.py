@@ -35,7 +35,11 @@ def only_visible(tl: Timeline, t: float) -> Timeline:
 
 def preview_frame(script: Script, lang: str, platform: str, t: float, lines=None) -> np.ndarray:
     """The full-size frame at `t` seconds (clamped to the video)."""
-    tl = build(script, lang, platform_for(platform, False), lines)
+    return frame_of(build(script, lang, platform_for(platform, False), lines), t)
+
+
+def frame_of(tl: Timeline, t: float) -> np.ndarray:
+    """A timeline's frame at `t` seconds (clamped to the video)."""
     t = min(max(0.0, t), tl.duration - 1e-3)
     comp = Compositor(only_visible(tl, t))
     try:
@@ -46,7 +50,11 @@ def preview_frame(script: Script, lang: str, platform: str, t: float, lines=None
 
 def contact_sheet(script: Script, lang: str, platform: str, thumb_w: int = 360, lines=None) -> Image.Image:
     """One image: every scene's key frame, labelled, in reading order."""
-    tl = build(script, lang, platform_for(platform, False), lines)
+    return sheet_of(build(script, lang, platform_for(platform, False), lines), thumb_w)
+
+
+def sheet_of(tl: Timeline, thumb_w: int = 360) -> Image.Image:
+    """A timeline's contact sheet (see contact_sheet)."""
     comp = Compositor(tl)
     thumbs = []
     try:

@@ -28,11 +28,10 @@ from ..lint import lint as run_lint
 from ..load import load_script
 from ..model import Script
 from ..pipeline import prepare, render_outputs
-from ..platforms import platform_for
-from ..preview import contact_sheet, only_visible
+from ..preview import only_visible, sheet_of
 from ..project import KIT_DIRS
 from ..speech import SpeechCache, lexicon, scene_voice, speaks_offline, voice_lines
-from ..timeline import VOICE_LEAD, Timeline, build
+from ..timeline import VOICE_LEAD, Timeline
 from ..sidecars import sidecar_events
 from ..encode import write_atomic
 
@@ -253,8 +252,7 @@ class Project:
             plat = v.platform if v.platform in s.platforms else s.platforms[0]
             # an offline voice's real lines (from the speech cache), as `preview` does; others are estimated
             lines = self.lines(s, lang) if speaks_offline(s, lang) else None
-            check_script(s, [lang], [plat], {lang: lines} if lines else None)
-            tl = build(s, lang, platform_for(plat, False), lines)
+            tl = check_script(s, [lang], [plat], {lang: lines} if lines else None)[(lang, plat)]
         except ReelforgeError as exc:
             v.problems, v.version = list(exc.problems), version
             return
@@ -298,9 +296,7 @@ class Project:
         with self._lock:
             hit = self._sheets.get(key)
         if hit is None:
-            tl = v.timeline
-            lines = (v.lines or {}).get(tl.lang)
-            hit = jpeg(contact_sheet(v.model, tl.lang, tl.platform.name, thumb_w=240, lines=lines))
+            hit = jpeg(sheet_of(v.timeline, thumb_w=240))
             with self._lock:
                 self._sheets.put(key, hit)
         return hit
