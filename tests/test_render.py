@@ -256,12 +256,13 @@ def test_contact_sheet_times_scenes_with_the_real_voice(project, monkeypatch):
     import reelforge.cli as cli
     from reelforge.speech import SpeechCache, voice_lines
     seen = {}
-    real = cli.contact_sheet
+    real = cli.sheet_of
 
-    def spy(script, lang, platform, thumb_w=360, lines=None):
-        seen["lines"] = lines
-        return real(script, lang, platform, thumb_w, lines=lines)
-    monkeypatch.setattr(cli, "contact_sheet", spy)
+    def spy(tl, thumb_w=360):
+        seen["lines"] = {st.scene.id: st.line for st in tl.scenes if st.line is not None}
+        seen["duration"] = tl.duration
+        return real(tl, thumb_w)
+    monkeypatch.setattr(cli, "sheet_of", spy)
     result = run("preview", "ok.yaml", "--sheet", "-l", "fr", "-p", "reels", "-o", "s.png", cwd=project)
     assert result.exit_code == 0, result.output
     expected = voice_lines(load_script(project / "ok.yaml"), "fr", SpeechCache())
@@ -270,4 +271,4 @@ def test_contact_sheet_times_scenes_with_the_real_voice(project, monkeypatch):
     script = load_script(project / "ok.yaml")
     timed = build(script, "fr", registry()["reels"], seen["lines"])
     guessed = build(script, "fr", registry()["reels"])
-    assert timed.duration != guessed.duration          # the estimate differs; the sheet uses the voice
+    assert seen["duration"] == timed.duration != guessed.duration    # the estimate differs; the sheet uses the voice
