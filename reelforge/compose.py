@@ -3,7 +3,9 @@
 Each scene's sprites are rasterised once (layers.py). Layers at rest are blended onto the
 background once and that composite is reused until the set of resting layers changes; a frame
 where nothing moves is the cached array itself. Moving layers (enter/exit animations, word
-reveals, videos) are blended on a copy. A layer's content is a Placed sprite, or a moving source
+reveals, videos) are blended on a copy, or, when the frame before had the same moving layers over the
+same composite, only where one of them shows something else. Every frame says what it was drawn over
+and where (encode.drawn): the encoder converts only those rectangles to YUV. A layer's content is a Placed sprite, or a moving source
 redrawn every frame: its `.frame(t)` is opaque RGB pasted at `.origin` (a video), or RGBA (an array or
 a Sprite) blended there and animated like a sprite (a Lottie animation, a counter).
 """
@@ -16,6 +18,7 @@ import numpy as np
 from PIL import Image
 
 from .animation import DECORATED, EASINGS, REST, Pose, keyframed, pose, stagger
+from .encode import drawn, merged_rects as _merged
 from .layers import Background, Placed, Sprite, placed_item, place_logo
 from .model import Animation
 from .registry import TRANSITIONS
@@ -53,34 +56,55 @@ class Layer:
             return pose(a.exit, (t - self.exit_start) / a.duration, self.rtl, entering=False)
         return self.rest
 
-    def draw(self, frame: np.ndarray, t: float, at_rest: bool = False) -> None:
+    def look(self, t: float, size: tuple[int, int], at_rest: bool = False) -> tuple:
+        """What the layer shows at t in a frame of `size` (w, h): (Sprite, x, y), or (RGB array, x, y) for
+        opaque pixels pasted as they are (a video). The same objects while nothing changes."""
         c = self.content
         if not isinstance(c, Placed):
             out = c.frame(t - self.item.start)
             if not isinstance(out, Sprite) and out.shape[2] == 3:
-                paste(frame, out, *c.origin)            # opaque RGB (a video): pasted as is
-                return
+                return (out, *c.origin)
             c = Placed(out if isinstance(out, Sprite) else Sprite(out), *c.origin)   # RGBA: blended and posed
         p = self.pose(t) if not at_rest or self.item.animate.keyframes else self.rest
         if p == REST:
-            c.sprite.blend(frame, c.x, c.y)
-            return
+            return (c.sprite, c.x, c.y)
         if p == self.rest and isinstance(self.content, Placed):
             if self._rest_drawn is None:
                 self._rest_drawn = posed(c, p, self.accent, self.ink)
             sprite, x, y = self._rest_drawn
         else:
             sprite, x, y = posed(c, p, self.accent, self.ink)
-        h, w = frame.shape[:2]
-        sprite.blend(frame, x + round(p.dx * w), y + round(p.dy * h))
+        return (sprite, x + round(p.dx * size[0]), y + round(p.dy * size[1]))
+
+    def draw(self, frame: np.ndarray, t: float, at_rest: bool = False) -> Optional[tuple[int, int, int, int]]:
+        """Draw the layer at t on `frame`; -> the rectangle drawn on (x0, y0, x1, y1), None if none."""
+        return show(frame, self.look(t, (frame.shape[1], frame.shape[0]), at_rest))
 
 
-def paste(frame: np.ndarray, rgb: np.ndarray, x: int, y: int) -> None:
-    fh, fw = frame.shape[:2]
-    h, w = rgb.shape[:2]
-    x0, y0, x1, y1 = max(x, 0), max(y, 0), min(x + w, fw), min(y + h, fh)
-    if x0 < x1 and y0 < y1:
-        frame[y0:y1, x0:x1] = rgb[y0 - y:y1 - y, x0 - x:x1 - x]
+def show(frame: np.ndarray, look: tuple, clip=None) -> Optional[tuple[int, int, int, int]]:
+    """Draw a Layer.look on `frame` (within `clip` only, if given); -> the rectangle drawn on."""
+    what, x, y = look
+    return what.blend(frame, x, y, clip) if isinstance(what, Sprite) else paste(frame, what, x, y, clip)
+
+
+def extent(look: tuple, fw: int, fh: int) -> Optional[tuple[int, int, int, int]]:
+    """The rectangle of a fw×fh frame that a Layer.look draws on."""
+    what, x, y = look
+    if isinstance(what, Sprite):
+        return what.rect(x, y, fw, fh)
+    r = (max(x, 0), max(y, 0), min(x + what.shape[1], fw), min(y + what.shape[0], fh))
+    return r if r[0] < r[2] and r[1] < r[3] else None
+
+
+def paste(frame: np.ndarray, rgb: np.ndarray, x: int, y: int, clip=None) -> Optional[tuple[int, int, int, int]]:
+    r = extent((rgb, x, y), frame.shape[1], frame.shape[0])
+    if r is not None and clip is not None:
+        r = (max(r[0], clip[0]), max(r[1], clip[1]), min(r[2], clip[2]), min(r[3], clip[3]))
+    if r is None or r[0] >= r[2] or r[1] >= r[3]:
+        return None
+    x0, y0, x1, y1 = r
+    frame[y0:y1, x0:x1] = rgb[y0 - y:y1 - y, x0 - x:x1 - x]
+    return r
 
 
 def posed(c: Placed, p: Pose, accent=(255, 200, 87, 255), ink=(14, 42, 47, 255)) -> tuple[Sprite, int, int]:
@@ -241,6 +265,7 @@ class SceneDrawer:
         self._key: Optional[tuple] = None
         self._bg_seen: Optional[np.ndarray] = None
         self._base: Optional[np.ndarray] = None
+        self._last: Optional[tuple] = None     # (base, moving layers, frame, their looks) of the last moving frame
 
     def frame(self, t: float, without=()) -> np.ndarray:
         """The scene at local time t; `without`: indices of layers left out (drawn by a transition)."""
@@ -250,14 +275,38 @@ class SceneDrawer:
         background = self.bg.frame(t)        # the same array for as long as the background holds still
         if background is not self._bg_seen or resting != self._key:
             base = background.copy()
-            for i in resting:
-                self.layers[i].draw(base, t, at_rest=True)
-            self._bg_seen, self._key, self._base = background, resting, base
+            rects = [self.layers[i].draw(base, t, at_rest=True) for i in resting]
+            self._bg_seen, self._key, self._base = background, resting, drawn(base, background, rects)
         if not moving:
             return self._base
-        frame = self._base.copy()
-        for layer in moving:
-            layer.draw(frame, t)
+        size = (self._base.shape[1], self._base.shape[0])
+        looks = [layer.look(t, size) for layer in moving]
+        return self._moved(moving, looks)
+
+    def _moved(self, moving: list, looks: list) -> np.ndarray:
+        """The resting composite with the moving layers drawn on. Each frame says what it was drawn over
+        and where (the encoder converts only that): over the resting composite, or, when the previous
+        frame had the same moving layers over the same composite, over that frame, redrawn only where a
+        layer shows something else (a caption between two words, a progress bar that has not grown)."""
+        base, (fw, fh) = self._base, (self._base.shape[1], self._base.shape[0])
+        last = self._last
+        if last is not None and last[0] is base and last[1] == moving:
+            prev, before = last[2], last[3]
+            changed = [(a, b) for a, b in zip(before, looks) if a[0] is not b[0] or a[1:] != b[1:]]
+            if not changed:
+                return prev                  # the very same frame: its array again
+            rects = _merged([r for a, b in changed for r in (extent(a, fw, fh), extent(b, fw, fh)) if r])
+            frame = prev.copy()
+            for r in rects:                 # the pixels under the change, then every moving layer over them
+                frame[r[1]:r[3], r[0]:r[2]] = base[r[1]:r[3], r[0]:r[2]]
+                for look in looks:
+                    show(frame, look, clip=r)
+            prev.under, prev.rects = None, ()      # no chain of frames kept alive (the encoder has it converted)
+            frame = drawn(frame, prev, rects)
+        else:
+            frame = base.copy()
+            frame = drawn(frame, base, [show(frame, look) for look in looks])
+        self._last = (base, moving, frame, looks)
         return frame
 
     def close(self) -> None:

@@ -260,7 +260,10 @@ def _swscale(rgb: np.ndarray) -> list[np.ndarray]:
     r = getattr(_local, "reformatter", None)
     if r is None:
         r = _local.reformatter = VideoReformatter()
-    frame = r.reformat(av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24"), format="yuv420p",
+    if rgb.strides[1:] != (3, 1):
+        rgb = np.ascontiguousarray(rgb)
+    # the array's own rows (a rectangle of a frame: its rows are contiguous), not a copy of them
+    frame = r.reformat(av.VideoFrame.from_numpy_buffer(rgb, format="rgb24"), format="yuv420p",
                        interpolation="BICUBIC", threads=1)   # no slice threads: a forked worker would hang
                                                             # freeing a context whose threads it lacks
     h, w = rgb.shape[:2]
@@ -276,9 +279,7 @@ def yuv420(rgb: np.ndarray, out: Optional[np.ndarray] = None, box: Optional[tupl
         out = np.empty(h * w * 3 // 2, np.uint8)
     x0, y0, x1, y1 = box or (0, 0, w, h)
     ex0, ey0, ex1, ey1 = max(0, x0 - MARGIN), max(0, y0 - MARGIN), min(w, x1 + MARGIN), min(h, y1 + MARGIN)
-    planes = (out[:h * w].reshape(h, w), out[h * w:h * w * 5 // 4].reshape(h // 2, w // 2),
-              out[h * w * 5 // 4:].reshape(h // 2, w // 2))
-    for k, (plane, part) in enumerate(zip(planes, _swscale(rgb[ey0:ey1, ex0:ex1]))):
+    for k, (plane, part) in enumerate(zip(_planes(out, w, h), _swscale(rgb[ey0:ey1, ex0:ex1]))):
         d = 1 if k == 0 else 2
         plane[y0 // d:y1 // d, x0 // d:x1 // d] = part[(y0 - ey0) // d:(y1 - ey0) // d, (x0 - ex0) // d:(x1 - ex0) // d]
     return out
@@ -299,35 +300,161 @@ def changed_box(frame: np.ndarray, prev: np.ndarray) -> Optional[tuple[int, int,
     return (int(cols[0]) & ~1, y0, min(w, (int(cols[-1]) + 2) & ~1), y1)
 
 
+class Pan:
+    """A window of a larger RGB image, `big[y:y + h, x:x + w]` (a drifting background's gradient): its
+    yuv420p is cut from big's own conversion, done once per parity of (x, y), instead of converted."""
+
+    __slots__ = ("big", "x", "y", "w", "h")
+
+    def __init__(self, big: np.ndarray, x: int, y: int, w: int, h: int):
+        self.big, self.x, self.y, self.w, self.h = big, x, y, w, h
+
+    def window(self) -> np.ndarray:
+        return self.big[self.y:self.y + self.h, self.x:self.x + self.w]
+
+
+class DrawnOver(np.ndarray):
+    """An RGB frame that says how it was drawn: equal to `under` (an RGB array, or a Pan) outside the
+    rectangles `rects` (x0, y0, x1, y1). YuvFrames converts only those rectangles, over under's
+    conversion. Arrays derived from it (copies, slices, arithmetic) say nothing: `under` is None."""
+
+    under = None
+    rects: tuple = ()
+
+    def __array_finalize__(self, obj) -> None:
+        self.under, self.rects = None, ()
+
+
+def drawn(frame: np.ndarray, under, rects) -> DrawnOver:
+    """`frame` (not to be modified afterwards) marked as `under` but for `rects` (None items skipped)."""
+    out = frame.view(DrawnOver)
+    out.under, out.rects = under, tuple(r for r in rects if r is not None)
+    return out
+
+
+def _grown(box: tuple[int, int, int, int], w: int, h: int) -> tuple[int, int, int, int]:
+    """A changed rectangle, even-aligned and grown by MARGIN: the pixels whose conversion it reaches."""
+    x0, y0, x1, y1 = box
+    return (max(0, (x0 & ~1) - MARGIN), max(0, (y0 & ~1) - MARGIN),
+            min(w, ((x1 + 1) & ~1) + MARGIN), min(h, ((y1 + 1) & ~1) + MARGIN))
+
+
+def merged_rects(boxes: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """Rectangles, two merged into their bounding box wherever it is no larger than the two apart: an
+    overlap (a shape under a headline) is converted once, and one call costs less than two."""
+    boxes = list(boxes)
+    area = lambda b: (b[2] - b[0]) * (b[3] - b[1])
+    merged = True
+    while merged:
+        merged = False
+        for i in range(len(boxes)):
+            for j in range(i + 1, len(boxes)):
+                a, b = boxes[i], boxes[j]
+                u = (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+                if area(u) <= area(a) + area(b):
+                    boxes[i], merged = u, True
+                    del boxes[j]
+                    break
+            if merged:
+                break
+    return boxes
+
+
+def _planes(yuv: np.ndarray, w: int, h: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return (yuv[:h * w].reshape(h, w), yuv[h * w:h * w * 5 // 4].reshape(h // 2, w // 2),
+            yuv[h * w * 5 // 4:].reshape(h // 2, w // 2))
+
+
 class YuvFrames:
     """RGB frames → yuv420p buffers, converting only what changed: a frame that is an array already
     converted (the compositor's cached still composites, reused while nothing moves) costs nothing; a
-    new frame is compared with the previous one and only the rectangle that changed is converted."""
+    frame that says how it was drawn (`DrawnOver`) starts from the conversion of what it was drawn over and
+    converts only the rectangles drawn on; any other frame is compared with the previous one and only
+    the rectangle that changed is converted. Buffers once returned are never modified."""
 
-    def __init__(self, keep: int = 4):
+    def __init__(self, keep: int = 6):
         self.keep = keep
         self.known: list[tuple[np.ndarray, np.ndarray]] = []     # (frame, its yuv), most recent last
         self.prev: Optional[tuple[np.ndarray, np.ndarray]] = None
+        self._phases: tuple = (None, {})                         # (big, {(x & 1, y & 1): its planes})
 
     def __call__(self, frame: np.ndarray) -> np.ndarray:
+        yuv = self._known(frame)
+        if yuv is None:
+            yuv = self._drawn(frame) if getattr(frame, "under", None) is not None else self._compared(frame)
+            self.known.append((frame, yuv))
+            del self.known[:-self.keep]
+        self.prev = (frame, yuv)
+        return yuv
+
+    def _known(self, frame: np.ndarray) -> Optional[np.ndarray]:
+        """The conversion of this very array if it is remembered (and it becomes the most recent)."""
         for k, (f, yuv) in enumerate(self.known):
             if f is frame:
-                self.prev = self.known[k]
+                self.known.append(self.known.pop(k))
                 return yuv
-        if self.prev is not None and self.prev[0].shape == frame.shape:
-            pf, pyuv = self.prev
-            yuv = pyuv.copy()
-            box = changed_box(frame, pf)
-            if box is not None:
-                h, w = frame.shape[:2]
-                x0, y0, x1, y1 = box
-                yuv420(frame, yuv, (max(0, x0 - MARGIN), max(0, y0 - MARGIN), min(w, x1 + MARGIN), min(h, y1 + MARGIN)))
+        return None
+
+    def _compared(self, frame: np.ndarray) -> np.ndarray:
+        if self.prev is None or self.prev[0].shape != frame.shape:
+            return yuv420(frame)
+        pf, pyuv = self.prev
+        box = changed_box(frame, pf)
+        return pyuv if box is None else yuv420(frame, pyuv.copy(), _grown(box, frame.shape[1], frame.shape[0]))
+
+    def _drawn(self, frame: DrawnOver) -> np.ndarray:
+        h, w = frame.shape[:2]
+        under, rects = frame.under, list(frame.rects)
+        # a panned background and its shapes is converted only as part of what is drawn over it (it is
+        # not shown alone, nor reused): its rectangles join this frame's, over the pan
+        if isinstance(under, DrawnOver) and isinstance(under.under, Pan) and self._known(under) is None:
+            under, rects = under.under, rects + list(under.rects)
+        if isinstance(under, Pan):
+            yuv = self._pan(under)
         else:
-            yuv = yuv420(frame)
-        self.prev = (frame, yuv)
-        self.known.append(self.prev)
-        del self.known[:-self.keep]
+            yuv = self(under)
+            if rects:
+                yuv = yuv.copy()
+        for box in merged_rects([_grown(r, w, h) for r in rects]):
+            yuv420(frame, yuv, box)
         return yuv
+
+    def _pan(self, pan: Pan) -> np.ndarray:
+        """The window's yuv420p: each plane cut from the big image's conversion at the window's parity
+        (the chroma of a 2×2 block depends on where the blocks start), and the window's edges, where the
+        chroma filter reads the window's own border, converted from the window itself."""
+        if min(pan.w, pan.h) < 4 * MARGIN:         # too small for edges apart from the middle
+            return yuv420(np.ascontiguousarray(pan.window()))
+        big, phases = self._phases
+        if big is not pan.big:
+            big, phases = pan.big, {}
+            self._phases = (big, phases)
+        px, py = pan.x & 1, pan.y & 1
+        if (px, py) not in phases:
+            bh, bw = big.shape[:2]
+            phases[(px, py)] = _swscale(big[py:py + ((bh - py) & ~1), px:px + ((bw - px) & ~1)])
+        w, h, x, y = pan.w, pan.h, pan.x - px, pan.y - py
+        out = np.empty(h * w * 3 // 2, np.uint8)
+        for k, (plane, part) in enumerate(zip(_planes(out, w, h), phases[(px, py)])):
+            d = 1 if k == 0 else 2
+            plane[...] = part[y // d:(y + h) // d, x // d:(x + w) // d]
+        _edges(pan.window(), out)
+        return out
+
+
+def _edges(rgb: np.ndarray, out: np.ndarray) -> None:
+    """Rewrite in `out` the MARGIN pixels along each edge of `rgb`'s conversion. The two opposite edges
+    are converted side by side in one image (with MARGIN pixels of context each, so what is kept is
+    MARGIN pixels away from where they meet): two calls instead of four, tall strips cost by the row."""
+    h, w = rgb.shape[:2]
+    m, c = MARGIN, 2 * MARGIN
+    y, u, v = _planes(out, w, h)
+    rows = _swscale(np.concatenate((rgb[:c], rgb[h - c:])))                 # top and bottom
+    cols = _swscale(np.concatenate((rgb[:, :c], rgb[:, w - c:]), axis=1))   # left and right
+    for k, plane in enumerate((y, u, v)):
+        d = 1 if k == 0 else 2
+        plane[:m // d], plane[(h - m) // d:] = rows[k][:m // d], rows[k][(2 * c - m) // d:]
+        plane[:, :m // d], plane[:, (w - m) // d:] = cols[k][:, :m // d], cols[k][:, (2 * c - m) // d:]
 
 
 def pipe_format(p: Platform) -> str:

@@ -14,6 +14,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .config.limits import IMAGE_PIXELS
+from .encode import Pan, drawn
 from .errors import ReelforgeError, display
 from .language import has_arabic
 from .media import VideoSource
@@ -26,33 +27,68 @@ ZOOM_STEP_PX = 2.0
 
 
 class Sprite:
-    """An RGBA image prepared for fast 'over' blending at a position."""
+    """An RGBA image prepared for fast 'over' blending at a position. Only its ink (the rectangle where
+    alpha > 0, `box`) is prepared and blended: the transparent margins of a caption canvas or a kinetic
+    headline's room to move cost nothing."""
 
-    __slots__ = ("w", "h", "rgb_p", "inv_a", "rgba")
+    __slots__ = ("w", "h", "rgb_p", "inv_a", "rgba", "box")
 
     def __init__(self, rgba: np.ndarray):
         rgba = np.ascontiguousarray(rgba, dtype=np.uint8)
         self.rgba = rgba
         self.h, self.w = rgba.shape[:2]
-        a = rgba[..., 3:4].astype(np.uint16)
-        self.rgb_p = (rgba[..., :3].astype(np.uint16) * a + 127) // 255    # premultiplied
-        self.inv_a = 255 - a
+        alpha = rgba[..., 3]
+        rows = np.flatnonzero(alpha.any(axis=1))
+        if not rows.size:
+            self.box, self.rgb_p, self.inv_a = None, None, None
+            return
+        y0, y1 = int(rows[0]), int(rows[-1]) + 1
+        cols = np.flatnonzero(alpha[y0:y1].any(axis=0))
+        x0, x1 = int(cols[0]), int(cols[-1]) + 1
+        self.box = (x0, y0, x1, y1)
+        # premultiplied, rounded, (c·a + 127) // 255, and 255 - a for each of the three channels: numpy
+        # runs its loops along the last axis, so arrays of the same shape, filled channel by channel (a
+        # broadcast alpha or a slice of RGBA would give loops three pixels long, several times slower)
+        rgb, a = rgba[y0:y1, x0:x1, :3], alpha[y0:y1, x0:x1].astype(np.uint16)
+        p, inv = np.empty(rgb.shape, np.uint16), np.empty(rgb.shape, np.uint16)
+        for c in range(3):
+            p[..., c], inv[..., c] = rgb[..., c], a
+        p *= inv
+        p += 127
+        p //= 255
+        self.rgb_p = p.astype(np.uint8)
+        self.inv_a = np.subtract(255, inv, out=inv)
 
     @classmethod
     def from_image(cls, img: Image.Image) -> "Sprite":
         return cls(np.asarray(img.convert("RGBA")))
 
-    def blend(self, frame: np.ndarray, x: int, y: int) -> None:
-        """frame[y:y+h, x:x+w] = sprite over frame (clipped to the frame)."""
-        fh, fw = frame.shape[:2]
-        x0, y0, x1, y1 = max(x, 0), max(y, 0), min(x + self.w, fw), min(y + self.h, fh)
-        if x0 >= x1 or y0 >= y1:
-            return
-        sx, sy = x0 - x, y0 - y
+    def rect(self, x: int, y: int, fw: int, fh: int) -> Optional[tuple[int, int, int, int]]:
+        """The rectangle (x0, y0, x1, y1) of a fw×fh frame that the sprite at (x, y) draws on; None if none."""
+        if self.box is None:
+            return None
+        bx0, by0, bx1, by1 = self.box
+        r = (max(x + bx0, 0), max(y + by0, 0), min(x + bx1, fw), min(y + by1, fh))
+        return r if r[0] < r[2] and r[1] < r[3] else None
+
+    def blend(self, frame: np.ndarray, x: int, y: int, clip=None) -> Optional[tuple[int, int, int, int]]:
+        """frame[y:y+h, x:x+w] = sprite over frame (clipped to the frame, and to the rectangle `clip`);
+        -> the rectangle (x0, y0, x1, y1) drawn on, None if none."""
+        r = self.rect(x, y, frame.shape[1], frame.shape[0])
+        if r is not None and clip is not None:
+            r = (max(r[0], clip[0]), max(r[1], clip[1]), min(r[2], clip[2]), min(r[3], clip[3]))
+        if r is None or r[0] >= r[2] or r[1] >= r[3]:
+            return None
+        x0, y0, x1, y1 = r
+        sx, sy = x0 - x - self.box[0], y0 - y - self.box[1]
         region = frame[y0:y1, x0:x1]
-        inv = self.inv_a[sy:sy + y1 - y0, sx:sx + x1 - x0]
-        src = self.rgb_p[sy:sy + y1 - y0, sx:sx + x1 - x0]
-        region[...] = (region * inv + 127) // 255 + src
+        # (region·(255 - a) + 127) // 255 + premultiplied, in place: the same integers, fewer temporaries
+        v = region.astype(np.uint16)
+        v *= self.inv_a[sy:sy + y1 - y0, sx:sx + x1 - x0]
+        v += 127
+        v //= 255
+        np.add(v, self.rgb_p[sy:sy + y1 - y0, sx:sx + x1 - x0], out=region, casting="unsafe")
+        return r
 
     def faded(self, alpha: float) -> "Sprite":
         rgba = self.rgba.copy()
@@ -195,57 +231,86 @@ def logo_variant(brand: Brand, under: np.ndarray):
 
 def gradient(w: int, h: int, c0, c1, direction: str) -> np.ndarray:
     """c0 to c1 across a w×h frame, dithered. The ramp is computed on a row or column where it can be
-    (vertical, horizontal) and broadcast, else on the broadcast sum of a row and a column."""
-    x, y = np.arange(w, dtype=np.float32)[None, :], np.arange(h, dtype=np.float32)[:, None]
+    (vertical, horizontal) and broadcast, else on the broadcast sum of a row and a column, a band of
+    rows at a time (the band's floats stay in the cache)."""
+    x = np.arange(w, dtype=np.float32)[None, :]
     if direction in ("vertical", "horizontal"):
         ramp = np.linspace(0, 1, h if direction == "vertical" else w, dtype=np.float32)
-        return _blend_ramp(ramp[:, None] if direction == "vertical" else ramp[None, :], c0, c1, h, w)
-    if direction == "diagonal":
-        t = (x / max(1, w - 1) + y / max(1, h - 1)) / 2
-    elif direction == "radial":
-        t = np.sqrt(((x - w / 2) / (w / 2)) ** 2 + ((y - h / 2) / (h / 2)) ** 2) / np.sqrt(2)
-    else:
-        t = y / max(1, h - 1)
-    return _blend_ramp(np.clip(t, 0, 1), c0, c1, h, w)
-
-
-def _blend_ramp(t, c0, c1, h, w) -> np.ndarray:
-    """c0 + (c1 - c0) * t, plus the dither, channel by channel; a ramp that is a row or a column is
-    finished there (its two dithered values) and spread by the checkerboard."""
+        return _spread_ramp(ramp[:, None] if direction == "vertical" else ramp[None, :], c0, c1, h, w)
     out = np.empty((h, w, 3), np.uint8)
-    dither = _dither(h, w)[..., 0]
-    for c in range(3):
-        a = np.float32(c0[c])
-        v = a + (np.float32(c1[c]) - a) * t
-        if v.shape == (h, w):
-            v += dither
-            out[..., c] = np.clip(v, 0, 255, out=v)
-        else:
-            lo, hi = (np.clip(v + np.float32(d), 0, 255).astype(np.uint8) for d in (0.25, 0.75))
-            out[..., c] = np.where(dither > 0.5, hi, lo)
+    for y0 in range(0, h, BAND):
+        y = np.arange(y0, min(h, y0 + BAND), dtype=np.float32)[:, None]
+        if direction == "diagonal":
+            t = (x / max(1, w - 1) + y / max(1, h - 1)) / 2
+        else:                   # radial
+            t = np.sqrt(((x - w / 2) / (w / 2)) ** 2 + ((y - h / 2) / (h / 2)) ** 2) / np.sqrt(2)
+        _blend_band(np.clip(t, 0, 1), c0, c1, out[y0:y0 + len(y)], y0)
     return out
 
 
-@lru_cache(maxsize=8)
-def _dither(h: int, w: int) -> np.ndarray:
-    """A checkerboard of ±0.25 (plus rounding): hides 8-bit banding in long gradients after x264."""
-    return ((np.indices((h, w)).sum(0) % 2).astype(np.float32) * 0.5 + 0.25)[..., None]
+BAND = 64       # rows of a gradient computed together
+
+
+def _blend_band(t: np.ndarray, c0, c1, out: np.ndarray, y0: int) -> None:
+    """out = c0 + (c1 - c0) * t plus the dither, clipped, channel by channel (rows y0... of the frame)."""
+    dither = _dither_rows(y0 & 1, *t.shape)
+    v = np.empty(t.shape, np.result_type(np.float32, t.dtype))
+    for c in range(3):
+        a = np.float32(c0[c])
+        np.multiply(np.float32(c1[c]) - a, t, out=v)
+        v += a
+        v += dither
+        out[..., c] = np.clip(v, 0, 255, out=v)
+
+
+def _spread_ramp(ramp: np.ndarray, c0, c1, h: int, w: int) -> np.ndarray:
+    """A ramp that is a column (vertical) or a row (horizontal) finished there, its two dithered values
+    (+0.25, +0.75) per pixel of the ramp, and spread over the frame by the checkerboard."""
+    lo, hi = (np.empty(ramp.shape + (3,), np.uint8) for _ in range(2))
+    for c in range(3):
+        a = np.float32(c0[c])
+        v = a + (np.float32(c1[c]) - a) * ramp
+        lo[..., c], hi[..., c] = (np.clip(v + np.float32(d), 0, 255).astype(np.uint8) for d in (0.25, 0.75))
+    out = np.empty((h, w, 3), np.uint8)
+    if ramp.shape[0] == 1:          # horizontal: two rows, the even one and the odd one, repeated
+        even_x = (np.arange(w) % 2 == 0)[:, None]
+        out[0::2], out[1::2] = np.where(even_x, lo[0], hi[0]), np.where(even_x, hi[0], lo[0])
+        return out
+    even_y = (np.arange(h) % 2 == 0)[:, None]       # vertical: each row alternates its two values
+    first, second = np.where(even_y, lo[:, 0], hi[:, 0]), np.where(even_y, hi[:, 0], lo[:, 0])
+    if w % 2 == 0:                  # written as pairs of pixels, contiguously
+        out.reshape(h, w // 2, 2, 3)[...] = np.stack((first, second), axis=1)[:, None]
+    else:
+        out[:, 0::2], out[:, 1::2] = first[:, None], second[:, None]
+    return out
+
+
+@lru_cache(maxsize=4)
+def _dither_rows(parity: int, h: int, w: int) -> np.ndarray:
+    """A checkerboard of ±0.25 (plus rounding), its first row of parity `parity`: hides 8-bit banding in
+    long gradients after x264."""
+    pattern = np.tile(np.array([0.25, 0.75], np.float32), w // 2 + 2)
+    out = np.empty((h, w), np.float32)
+    out[0::2], out[1::2] = pattern[parity:parity + w], pattern[1 - parity:1 - parity + w]
+    return out
 
 
 DECOR_FPS = 15          # a moving colour/gradient background is redrawn 15 times a second (every 2nd frame)
 
 
 def soft_shape(d: int, color, ring: bool, alpha: float) -> Sprite:
-    """A decorative disc or ring, antialiased (drawn 4× and reduced)."""
+    """A decorative disc or ring, antialiased (drawn 4× and reduced). Drawn premultiplied ("RGBa", the
+    mode Pillow resizes RGBA in), so the 4× image is not converted to it first: the same pixels."""
     from PIL import ImageDraw
-    big = Image.new("RGBA", (d * 4, d * 4), (0, 0, 0, 0))
     fill = tuple(color[:3]) + (round(255 * alpha),)
+    ink = Image.new("RGBA", (1, 1), fill).convert("RGBa").getpixel((0, 0))
+    big = Image.new("RGBa", (d * 4, d * 4), (0, 0, 0, 0))
     draw = ImageDraw.Draw(big)
     if ring:
-        draw.ellipse((0, 0, d * 4 - 1, d * 4 - 1), outline=fill, width=max(4, d // 6))
+        draw.ellipse((0, 0, d * 4 - 1, d * 4 - 1), outline=ink, width=max(4, d // 6))
     else:
-        draw.ellipse((0, 0, d * 4 - 1, d * 4 - 1), fill=fill)
-    return Sprite.from_image(big.resize((d, d), Image.LANCZOS))
+        draw.ellipse((0, 0, d * 4 - 1, d * 4 - 1), fill=ink)
+    return Sprite.from_image(big.resize((d, d), Image.LANCZOS).convert("RGBA"))
 
 
 class Motion:
@@ -287,10 +352,12 @@ class Motion:
         ox = int(round((self.travel - 1) * (q if self.dir[0] >= 0 else 1 - q)))
         oy = int(round((self.travel - 1) * (q if self.dir[1] >= 0 else 1 - q)))
         out = self.big[oy:oy + self.h, ox:ox + self.w].copy()
+        drawn_on = []
         for sprite, x, y, vx, vy, phase in self.shapes:
             bob = np.sin(phase + t * 1.3) * sprite.h * 0.06
-            sprite.blend(out, int(x + vx * t), int(y + vy * t + bob))
-        return out
+            drawn_on.append(sprite.blend(out, int(x + vx * t), int(y + vy * t + bob)))
+        # the gradient only pans: the encoder cuts its YUV from the big gradient's, converts only the shapes
+        return drawn(out, Pan(self.big, ox, oy, self.w, self.h), drawn_on)
 
 
 class Background:

@@ -1,0 +1,184 @@
+"""The frame loop's fast paths draw the very frames a plain redraw draws: cached composites, frames
+redrawn only where a moving layer changed, sprites blended over their ink only, gradients computed in
+bands, text dipped only where it is drawn; and the encoder's YUV is the whole frame's conversion though
+it converts only the rectangles drawn on (a drifting background's gradient panned, not converted)."""
+from __future__ import annotations
+
+import numpy as np
+
+from reelforge.compose import Compositor, SceneDrawer
+from reelforge.encode import Pan, YuvFrames, drawn, yuv420
+from reelforge.layers import Sprite, gradient
+from reelforge.load import load_script
+from reelforge.platforms import platform_for
+from reelforge.timeline import build
+
+# the test script's first scene drifts (a gradient with shapes) and slides into the second, which
+# drifts too and fades (text dipping out, then in) into the third; pill captions and a progress bar
+# are moving layers that often show the same thing two frames running
+PROGRESS = "    elements:\n      - {type: progress, of: scene, box: [10, 88, 80, 1.2]}\n    transition: slide\n"
+
+
+def _timeline(project):
+    text = (project / "ok.yaml").read_text("utf-8").replace("style: karaoke", "style: pill")
+    text = text.replace("    transition: slide\n", PROGRESS, 1)
+    (project / "ok.yaml").write_text(text, "utf-8")
+    return build(load_script(project / "ok.yaml"), "fr", platform_for("reels", True))
+
+
+def _plain(drawer: SceneDrawer, t: float) -> np.ndarray:
+    """The scene at t drawn from scratch: its background, the resting layers, then the moving ones."""
+    frame = np.array(drawer.bg.frame(t))
+    visible = [layer for layer in drawer.layers if layer.visible(t)]
+    for layer in visible:
+        if not layer.moving(t):
+            layer.draw(frame, t, at_rest=True)
+    for layer in visible:
+        if layer.moving(t):
+            layer.draw(frame, t)
+    return frame
+
+
+def test_fast_path_frames_and_their_yuv_equal_a_plain_redraw(project):
+    tl = _timeline(project)
+    assert tl.scenes[0].background.drift and tl.scenes[1].background.drift
+    assert (tl.scenes[0].transition.name, tl.scenes[1].transition.name) == ("slide", "fade")
+    fps = tl.platform.fps
+    comp, convert = Compositor(tl), YuvFrames()
+    frames, sampled, reused = [], {}, 0
+    for k in range(comp.frame_count()):          # in order: every cache warm, as when encoding
+        frame = comp.frame_at(k / fps)
+        yuv = convert(frame)
+        reused += any(frame is f for f in frames[-1:])
+        assert np.array_equal(yuv, yuv420(np.ascontiguousarray(frame))), k     # the whole frame converted
+        frames = [frame]
+        if k % 9 == 0 or abs(k / fps - 4.5) < 0.25 or abs(k / fps - tl.scenes[1].end) < 0.25:
+            sampled[k] = np.array(frame)
+    comp.close()
+    assert reused > 10          # unchanged frames were the same array again (converted once)
+    plain = {i: SceneDrawer(tl, st) for i, st in enumerate(tl.scenes)}
+    for k, got in sampled.items():
+        t = k / fps
+        i = next(j for j, st in enumerate(tl.scenes) if t < st.end or j == len(tl.scenes) - 1)
+        st = tl.scenes[i]
+        near = [e for e in (tl.scenes[0].end, tl.scenes[1].end) if abs(t - e) < 0.2]
+        if near:                # inside a transition: a fresh compositor, nothing cached
+            fresh = Compositor(tl)
+            want = fresh.frame_at(t)
+            fresh.close()
+        else:
+            want = _plain(plain[i], min(max(0.0, t - st.start), st.duration - 1e-6))
+        assert np.array_equal(got, want), (k, t)
+    for d in plain.values():
+        d.close()
+
+
+def test_a_panned_window_and_what_is_drawn_over_it_convert_to_the_whole_frames_bytes():
+    """A window of a larger image at every parity of its offset, with rectangles drawn over it, and a
+    frame drawn over that: converted from the big image's conversion and the rectangles only, the bytes
+    of the whole frame's conversion (edges included)."""
+    rng = np.random.default_rng(11)
+    big = rng.integers(0, 256, (140, 110, 3), dtype=np.uint8)
+    w, h = 64, 96
+    convert = YuvFrames()
+    for ox, oy in ((0, 0), (1, 0), (0, 1), (1, 1), (7, 13), (46, 44), (45, 43), (2, 30)):
+        background = big[oy:oy + h, ox:ox + w].copy()
+        rects = []
+        for x0, y0, x1, y1 in ((0, 0, 9, 5), (20, 30, 41, 47), (55, 90, 64, 96)):
+            background[y0:y1, x0:x1] = rng.integers(0, 256, (y1 - y0, x1 - x0, 3), dtype=np.uint8)
+            rects.append((x0, y0, x1, y1))
+        background = drawn(background, Pan(big, ox, oy, w, h), rects)
+        base = background.copy()
+        base[50:61, 3:30] //= 2
+        base = drawn(base, background, [(3, 50, 30, 61)])
+        frame = base.copy()
+        frame[5:9, 31:41] = 7
+        frame = drawn(frame, base, [(31, 5, 41, 9)])
+        for f in (frame, base):     # the frame first: its base is converted on the way
+            assert np.array_equal(convert(f), yuv420(np.asarray(f))), (ox, oy)
+
+
+def test_a_sprite_blends_only_its_ink_and_within_a_clip_as_the_full_formula():
+    rng = np.random.default_rng(5)
+    rgba = np.zeros((40, 50, 4), np.uint8)
+    rgba[7:30, 11:44] = rng.integers(0, 256, (23, 33, 4), dtype=np.uint8)      # transparent margins
+    sprite = Sprite(rgba)
+    assert sprite.box == (11, 7, 44, 30)
+    a = rgba[..., 3:4].astype(np.uint16)
+    premultiplied = (rgba[..., :3].astype(np.uint16) * a + 127) // 255
+    for x, y, clip in ((5, 6, None), (-20, -3, None), (60, 70, None), (5, 6, (20, 0, 40, 25)), (100, 9, None)):
+        frame = rng.integers(0, 256, (80, 90, 3), dtype=np.uint8)
+        want = frame.copy()
+        fx0, fy0, fx1, fy1 = max(x, 0), max(y, 0), min(x + 50, 90), min(y + 40, 80)
+        if clip:
+            fx0, fy0, fx1, fy1 = max(fx0, clip[0]), max(fy0, clip[1]), min(fx1, clip[2]), min(fy1, clip[3])
+        if fx0 < fx1 and fy0 < fy1:
+            region = want[fy0:fy1, fx0:fx1].astype(np.uint16)
+            inv = 255 - a[fy0 - y:fy1 - y, fx0 - x:fx1 - x]
+            want[fy0:fy1, fx0:fx1] = (region * inv + 127) // 255 + premultiplied[fy0 - y:fy1 - y, fx0 - x:fx1 - x]
+        rect = sprite.blend(frame, x, y, clip)
+        assert np.array_equal(frame, want), (x, y, clip)
+        if rect is not None:        # the rectangle it reports holds every pixel it changed
+            outside = frame.copy()
+            outside[rect[1]:rect[3], rect[0]:rect[2]] = want[rect[1]:rect[3], rect[0]:rect[2]]
+            assert np.array_equal(outside, want)
+
+
+def test_text_dipped_in_where_it_is_drawn_equals_the_whole_frame_fade():
+    """A dipping transition fades a scene's text in only where the text was drawn: the same bytes as
+    fading the whole frame without the text into the whole frame with it."""
+    from reelforge.transitions import _fade, _with_text
+    rng = np.random.default_rng(3)
+
+    class Text:             # a layer that draws a sprite where it stands (compose.Layer's draw)
+        def __init__(self, x, y):
+            rgba = rng.integers(0, 256, (12, 30, 4), dtype=np.uint8)
+            self.sprite, self.x, self.y = Sprite(rgba), x, y
+
+        def draw(self, frame, t, at_rest=False):
+            return self.sprite.blend(frame, self.x, self.y)
+
+    class Drawer:
+        layers = [Text(3, 4), Text(20, 10), Text(60, 50), Text(75, 70)]    # two overlap, one is clipped
+
+    base = rng.integers(0, 256, (80, 90, 3), dtype=np.uint8)
+    full = base.copy()
+    for layer in Drawer.layers:
+        layer.draw(full, 0.0)
+    for w in (0.1, 0.5, 0.93, 1.0):
+        assert np.array_equal(_with_text(Drawer, base, 0.0, [0, 1, 2, 3], w), _fade(base, full, w, False) if w < 1 else full)
+
+
+def test_gradients_in_bands_and_pairs_equal_the_per_pixel_formula_at_odd_sizes():
+    """layers.gradient computes a band of rows at a time, and spreads a row or column ramp as pairs of
+    pixels: the bytes of the per-pixel formula, at sizes that end a band, a pair or a row early."""
+    for w, h in ((37, 131), (38, 129), (1, 3), (3, 1), (130, 64)):
+        yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+        c0, c1 = (250, 30, 160, 255), (12, 200, 90, 255)
+        dither = ((xx + yy) % 2 * 0.5 + 0.25).astype(np.float32)[..., None]
+        ts = {"vertical": np.broadcast_to(np.linspace(0, 1, h, dtype=np.float32)[:, None], (h, w)),
+              "horizontal": np.broadcast_to(np.linspace(0, 1, w, dtype=np.float32)[None, :], (h, w)),
+              "diagonal": (xx / max(1, w - 1) + yy / max(1, h - 1)) / 2,
+              "radial": np.sqrt(((xx - w / 2) / (w / 2)) ** 2 + ((yy - h / 2) / (h / 2)) ** 2) / np.sqrt(2)}
+        a, b = np.array(c0[:3], np.float32), np.array(c1[:3], np.float32)
+        for direction, t in ts.items():
+            want = np.clip(a + (b - a) * np.clip(t, 0, 1)[..., None] + dither, 0, 255).astype(np.uint8)
+            assert np.array_equal(gradient(w, h, c0, c1, direction), want), (direction, w, h)
+
+
+def test_soft_shapes_drawn_premultiplied_equal_the_rgba_drawing_reduced():
+    """A background's soft shape is drawn in Pillow's premultiplied mode and reduced: the pixels of the
+    RGBA drawing reduced (which Pillow premultiplies itself)."""
+    from PIL import Image, ImageDraw
+
+    from reelforge.layers import soft_shape
+    for d, color, ring, alpha in ((37, (255, 200, 87, 255), True, 0.22), (52, (14, 42, 47, 255), False, 0.1),
+                                  (41, (250, 250, 250, 255), True, 0.1), (64, (3, 140, 255, 255), False, 0.22)):
+        big = Image.new("RGBA", (d * 4, d * 4), (0, 0, 0, 0))
+        fill = tuple(color[:3]) + (round(255 * alpha),)
+        if ring:
+            ImageDraw.Draw(big).ellipse((0, 0, d * 4 - 1, d * 4 - 1), outline=fill, width=max(4, d // 6))
+        else:
+            ImageDraw.Draw(big).ellipse((0, 0, d * 4 - 1, d * 4 - 1), fill=fill)
+        want = np.asarray(big.resize((d, d), Image.LANCZOS))
+        assert np.array_equal(soft_shape(d, color, ring, alpha).rgba, want), (d, color, ring, alpha)
