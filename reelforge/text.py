@@ -288,9 +288,11 @@ _LINES: dict = {}        # laid lines by (fonts, line, rtl, weight, size, first 
 
 
 def _fonts_key(fonts: Fonts) -> tuple:
+    """The fonts as their files' identities (a font replaced in place is another font) and features: the
+    key of laid lines in this process and of remembered fits between runs."""
     key = fonts.__dict__.get("_key")
     if key is None:
-        key = tuple((s, tuple(sorted((w, str(f)) for w, f in getattr(fonts, s).items()))) for s in SCRIPTS) \
+        key = tuple((s, tuple(sorted((w, file_id(f) or str(f)) for w, f in getattr(fonts, s).items()))) for s in SCRIPTS) \
             + tuple(sorted((s, tuple(v)) for s, v in fonts.features.items()))
         fonts.__dict__["_key"] = key        # frozen dataclass: a cache beside the fields, not a field
     return key
@@ -514,7 +516,7 @@ _FITTED = Memo("fitted")     # everything a fit depends on (fonts by identity, t
 def fitted(text, fonts, style, box_w, box_h, rtl, size, valign, rules) -> tuple[float, bool]:
     """The size fit() settles on and whether the text fits there; remembered between runs, so an
     unchanged text block is laid out once (to draw it), not once per size tried on every validation."""
-    key = digest([_fonts_identity(fonts), _layout_code(), text, repr(style), box_w, box_h, rtl, size, valign, rules])
+    key = digest([_fonts_key(fonts), _layout_code(), text, repr(style), box_w, box_h, rtl, size, valign, rules])
     known = _FITTED.get(key)
     if known is not None:
         return float(known[0]), bool(known[1])
@@ -525,16 +527,6 @@ def fitted(text, fonts, style, box_w, box_h, rtl, size, valign, rules) -> tuple[
         size = max(style.min_size_px, size * 0.96)
     _FITTED.put(key, [size, lay.fits])
     return size, lay.fits
-
-
-def _fonts_identity(fonts: Fonts) -> tuple:
-    """The fonts as their files' identities (a font replaced in place is another font) and features."""
-    key = fonts.__dict__.get("_identity")
-    if key is None:
-        key = tuple((s, tuple(sorted((w, file_id(f) or str(f)) for w, f in getattr(fonts, s).items()))) for s in SCRIPTS) \
-            + tuple(sorted((s, tuple(v)) for s, v in fonts.features.items()))
-        fonts.__dict__["_identity"] = key
-    return key
 
 
 @lru_cache(maxsize=1)
