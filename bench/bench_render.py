@@ -2,9 +2,9 @@
 
     python bench/bench_render.py            # every figure: floors with and without the motion elements,
                                             # three platforms / one, memory, validate, preview, PSNR of the
-                                            # YUV pipe against the RGB pipe
+                                            # YUV pipe against the RGB pipe, plain moviepy / render
     python bench/bench_render.py --quick    # without the PSNR comparison render
-    python bench/bench_render.py --moviepy  # also the (slow) plain-moviepy baseline
+    python bench/bench_render.py --no-moviepy  # without the (slow, ~3 min) plain-moviepy baseline
     python bench/bench_render.py --runs 1   # each render and floor timed once (default: fastest of two)
     python bench/bench_render.py --no-memory  # without the peak-memory renders
 
@@ -220,7 +220,7 @@ def floor_commands(tl, video: Path, tmp: Path) -> tuple[list[str], list[str], Pa
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="skip the YUV/RGB comparison render (PSNR)")
-    ap.add_argument("--moviepy", action="store_true", help="also time the (slow) plain-moviepy baseline")
+    ap.add_argument("--no-moviepy", action="store_true", help="skip the (slow) plain-moviepy baseline")
     ap.add_argument("--no-memory", action="store_true", help="skip the peak-memory renders (15 s and 60 s)")
     ap.add_argument("--runs", type=int, default=2, help="renders and floors timed this many times, interleaved; "
                     "the fastest counts (default 2)")
@@ -232,6 +232,8 @@ def main():
     print(f"start: {load_note()}")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
+        # the bench's own cache: nothing it learns is left in the user's, nothing of theirs is used
+        os.environ["REELFORGE_CACHE"] = str(tmp / "cache")
         scripts = []
         try:
             # memory first: a child inherits its parent's RSS high-water mark on Linux, so measure while
@@ -297,7 +299,7 @@ def main():
                                                  next((tmp / "rgb").rglob("reels.mp4")))
                 print(f"RGB-pipe render (example)    {rgb}   YUV / RGB pipe = {one.ratio(rgb)}; decoded, YUV vs RGB "
                       f"pipe: PSNR {mean_db:.1f} dB (worst frame {worst_db:.1f} dB)")
-            if args.moviepy:
+            if not args.no_moviepy:
                 sys.path.insert(0, str(ROOT / "bench"))
                 import plain_moviepy
                 t_mp = timed(lambda: plain_moviepy.write(tl, tmp / "moviepy.mp4"))

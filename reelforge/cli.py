@@ -14,20 +14,20 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
-from PIL import Image
 
 from . import __version__
 from .checks import check_inputs, check_script, rhythm_notes
 from .config.jsonschema import KINDS, schema
-from .encode import atomic_path, check_writable
+from .encode import atomic_path, check_writable, write_atomic
 from .errors import Problem, ReelforgeError, RenderError, did_you_mean, display
 from .load import load_brand, load_script, load_voice
 from .pipeline import OUT_HINT, interruptible, prepare, render_outputs
 from .platforms import registry
-from .preview import frame_of, sheet_of
+from .preview import frame_of, png_bytes, sheet_of
 from .project import PACKAGED, candidates, known, project_of
 from .registry import TTS, PluginError
 from .speech import SpeechCache, engine_of, speaks_offline, synthesized_line, voice_lines
+from .text import DRAWN
 from .tts import SpeechError
 
 
@@ -201,13 +201,14 @@ def preview(script, at, sheet, lang, plat, target, brand_name, template_name):
     s = load_all([script], brand_name, template_name)[0]
     lang = pick(s, [lang] if lang else [], s.languages, "languages")[0]
     plat = pick(s, [plat] if plat else [], s.platforms, "platforms")[0]
+    DRAWN.keep = True           # text blocks remembered: the next preview reads what did not change
     # an offline voice's real lines (cached after the first time), so times match the render
     lines = voice_lines(s, lang, SpeechCache()) if speaks_offline(s, lang) else None
     tl = check_script(s, [lang], [plat], {lang: lines} if lines else None)[(lang, plat)]
-    img = sheet_of(tl) if sheet else Image.fromarray(frame_of(tl, at))
-    with atomic_path(target) as tmp:
-        img.save(tmp, "PNG", compress_level=1)       # fast: a preview is looked at, not archived
-    click.echo(f"{display(target)}  {img.width}×{img.height}")
+    img = sheet_of(tl) if sheet else frame_of(tl, at)
+    write_atomic(target, png_bytes(img))
+    w, h = img.size if sheet else (img.shape[1], img.shape[0])
+    click.echo(f"{display(target)}  {w}×{h}")
 
 
 @main.command()

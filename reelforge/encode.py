@@ -420,11 +420,10 @@ class YuvFrames:
         return yuv
 
     def _pan(self, pan: Pan) -> np.ndarray:
-        """The window's yuv420p: each plane cut from the big image's conversion at the window's parity
-        (the chroma of a 2×2 block depends on where the blocks start), and the window's edges, where the
-        chroma filter reads the window's own border, converted from the window itself."""
-        if min(pan.w, pan.h) < 4 * MARGIN:         # too small for edges apart from the middle
-            return yuv420(np.ascontiguousarray(pan.window()))
+        """The window's yuv420p, each plane cut from the big image's conversion at the window's parity (the
+        chroma of a 2×2 block depends on where the blocks start). Only the chroma of the window's outer
+        MARGIN pixels can differ from converting the window alone, which repeats the window's edge where
+        this reads the gradient beyond it: by at most a level on a smooth gradient (tests/test_render_speed.py)."""
         big, phases = self._phases
         if big is not pan.big:
             big, phases = pan.big, {}
@@ -438,23 +437,7 @@ class YuvFrames:
         for k, (plane, part) in enumerate(zip(_planes(out, w, h), phases[(px, py)])):
             d = 1 if k == 0 else 2
             plane[...] = part[y // d:(y + h) // d, x // d:(x + w) // d]
-        _edges(pan.window(), out)
         return out
-
-
-def _edges(rgb: np.ndarray, out: np.ndarray) -> None:
-    """Rewrite in `out` the MARGIN pixels along each edge of `rgb`'s conversion. The two opposite edges
-    are converted side by side in one image (with MARGIN pixels of context each, so what is kept is
-    MARGIN pixels away from where they meet): two calls instead of four, tall strips cost by the row."""
-    h, w = rgb.shape[:2]
-    m, c = MARGIN, 2 * MARGIN
-    y, u, v = _planes(out, w, h)
-    rows = _swscale(np.concatenate((rgb[:c], rgb[h - c:])))                 # top and bottom
-    cols = _swscale(np.concatenate((rgb[:, :c], rgb[:, w - c:]), axis=1))   # left and right
-    for k, plane in enumerate((y, u, v)):
-        d = 1 if k == 0 else 2
-        plane[:m // d], plane[(h - m) // d:] = rows[k][:m // d], rows[k][(2 * c - m) // d:]
-        plane[:, :m // d], plane[:, (w - m) // d:] = cols[k][:, :m // d], cols[k][:, (2 * c - m) // d:]
 
 
 def pipe_format(p: Platform) -> str:

@@ -7,6 +7,10 @@ A memo is one JSON file per kind under the cache folder ($REELFORGE_CACHE or ~/.
 meanwhile, then renamed into place, so readers never see half a file). Keys say everything the value
 depends on: a file's identity (path, size, modification time, inode) or the content itself. A memo
 saves time and never fails a command: an unreadable or unwritable memo is simply not used.
+
+Pictures (a rasterised text block) are remembered the same way, one PNG file each under
+`memo/<kind>.v1/`, with their facts (JSON) in the PNG's text chunk: pixels and facts are one file, renamed
+into place whole; the least recently used are removed beyond MAX_PICTURES.
 """
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 MAX_ENTRIES = 20_000      # per kind; the oldest half is dropped beyond (one file stays small to read)
+MAX_PICTURES = 1_000      # per kind; the least recently used half is removed beyond (some 50 MB)
 FORMAT = 1                # bump when what a memo stores changes meaning
 
 
@@ -121,3 +126,68 @@ def _read(path: Path) -> dict[str, Any]:
         return data if isinstance(data, dict) else {}
     except (OSError, ValueError):
         return {}
+
+
+class Pictures:
+    """key (str) -> (RGBA Pillow image, JSON facts), for one kind of picture. Always read; written only
+    while `keep` is set, by the commands that look again soon (`preview`, the studio): a CI build would
+    spend time writing pictures it never reads."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
+        self.keep = False
+        self._written: dict[Path, int] = {}     # folder -> pictures written since this process pruned it
+
+    def _folder(self) -> Path:
+        return cache_root() / "memo" / f"{self.kind}.v{FORMAT}"
+
+    def get(self, key: str):
+        """(image, facts), or None when not remembered or unreadable."""
+        from PIL import Image
+        path = self._folder() / f"{key}.png"
+        try:
+            with Image.open(path) as img:
+                facts = json.loads(img.text["facts"])
+                img.load()
+                picture = img if img.mode == "RGBA" else img.convert("RGBA")
+        except (OSError, KeyError, ValueError, SyntaxError):
+            return None
+        try:
+            os.utime(path)          # recently used: kept when the folder is pruned
+        except OSError:
+            pass
+        return picture, facts
+
+    def put(self, key: str, image, facts) -> None:
+        if not self.keep:
+            return
+        import io
+
+        from PIL.PngImagePlugin import PngInfo
+        info = PngInfo()
+        info.add_text("facts", json.dumps(facts, ensure_ascii=True, separators=(",", ":")))
+        buf = io.BytesIO()
+        image.save(buf, "PNG", pnginfo=info, compress_level=1)
+        folder = self._folder()
+        from .encode import write_atomic
+        from .errors import RenderError
+        try:
+            write_atomic(folder / f"{key}.png", buf.getvalue())
+        except RenderError:
+            return           # a read-only or full cache: drawn again next time
+        written = self._written.get(folder)
+        if written is None or written >= MAX_PICTURES // 2:     # at the first write, and now and then
+            self._prune(folder)
+            written = 0
+        self._written[folder] = written + 1
+
+    @staticmethod
+    def _prune(folder: Path) -> None:
+        """Beyond MAX_PICTURES files, remove all but the MAX_PICTURES // 2 most recently used."""
+        try:
+            files = sorted(folder.glob("*.png"), key=lambda f: f.stat().st_mtime_ns)
+            if len(files) > MAX_PICTURES:
+                for f in files[:len(files) - MAX_PICTURES // 2]:
+                    f.unlink(missing_ok=True)
+        except OSError:
+            pass        # another process pruned meanwhile, or the folder is gone: next time

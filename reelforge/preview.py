@@ -77,3 +77,20 @@ def sheet_of(tl: Timeline, thumb_w: int = 360) -> Image.Image:
         sheet.paste(img, (x, y + label))
         d.text((x, y + 6), f"{st.index + 1}. {st.scene.id}  {st.start:.1f}-{st.end:.1f} s", fill=(230, 230, 230))
     return sheet
+
+
+def png_bytes(image) -> bytes:
+    """An RGB image (array or Pillow image) as PNG: rows unfiltered, deflated at zlib's fastest level. A
+    preview is looked at, not archived: a third of Pillow's time at its fastest level (which tries five
+    row filters), a quarter of PyAV's import alone, and a smaller file on flat and gradient frames."""
+    import struct
+    import zlib
+    rgb = np.asarray(image.convert("RGB") if isinstance(image, Image.Image) else image, np.uint8)
+    h, w = rgb.shape[:2]
+    rows = np.zeros((h, w * 3 + 1), np.uint8)          # each row: filter type 0 (none), then its pixels
+    rows[:, 1:] = rgb.reshape(h, w * 3)
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) \
+        + chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)) + chunk(b"IEND", b"")

@@ -95,6 +95,10 @@ class Registry(Mapping):
     def builtin(self, name: str) -> bool:
         return name in self._builtins
 
+    def builtin_names(self) -> list[str]:
+        """The built-ins' names (known without scanning the installed packages)."""
+        return list(self._builtins)
+
     def origin(self, name: str) -> str:
         """Where a plugin comes from: 'built-in' or the distribution that declares it."""
         if self.builtin(name):

@@ -29,7 +29,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont, features
 
 from . import spans
 from .language import TO_WESTERN_DIGITS, language, script_of
-from .memo import Memo, code_digest, digest, file_id
+from .memo import Memo, Pictures, code_digest, digest, file_id
 
 SCRIPTS = ("arabic", "latin", "tifinagh")
 RGBA = tuple[int, int, int, int]
@@ -565,12 +565,30 @@ def _blurred(alpha: Image.Image, radius: float) -> Image.Image:
     return out
 
 
+DRAWN = Pictures("drawn")   # everything a block depends on (as for a fit, and the highlight) -> its pixels
+
+
 def render_text(text: str, fonts: Fonts, style: Style, box_w: float, box_h: float, *,
                 direction: Optional[str] = None, valign: str = "center",
                 highlight: Optional[tuple[int, RGBA]] = None, lang: Optional[str] = None,
                 size: Optional[float] = None) -> Block:
     """Rasterise `text` fitted into a box_w × box_h box (from `size` down, if given). See the module
-    docstring."""
+    docstring. Remembered between runs: a fresh `preview` reads an unchanged block instead of drawing it."""
+    key = digest([_fonts_key(fonts), _layout_code(), text, repr(style), box_w, box_h, direction, valign,
+                  highlight, lang, size])
+    known = DRAWN.get(key)
+    if known is not None:
+        image, f = known
+        return Block(image=image, offset=tuple(f["offset"]), size_px=f["size_px"], fits=f["fits"],
+                     lines=tuple(f["lines"]), word_boxes=tuple(tuple(b) for b in f["word_boxes"]),
+                     direction=f["direction"])
+    block = _drawn(text, fonts, style, box_w, box_h, direction, valign, highlight, lang, size)
+    DRAWN.put(key, block.image, {"offset": block.offset, "size_px": block.size_px, "fits": block.fits,
+                                  "lines": block.lines, "word_boxes": block.word_boxes, "direction": block.direction})
+    return block
+
+
+def _drawn(text, fonts, style, box_w, box_h, direction, valign, highlight, lang, size) -> Block:
     rtl = base_rtl(text) if direction is None else direction == "rtl"
     lay = fit(text, fonts, style, box_w, box_h, direction="rtl" if rtl else "ltr", valign=valign, lang=lang,
               size=size)

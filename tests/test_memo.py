@@ -121,3 +121,55 @@ def test_a_shadow_blurred_around_its_ink_equals_the_whole_canvas_blur(radius):
     whole.putalpha(alpha)
     whole = whole.filter(ImageFilter.GaussianBlur(radius))
     assert np.array_equal(np.asarray(_blurred(alpha, radius)), np.asarray(whole.getchannel("A")))
+
+
+def test_a_remembered_text_block_is_the_drawn_one_and_a_damaged_one_is_drawn_again(cache, monkeypatch):
+    s = style(size_px=70, min_size_px=20, shadow_color=(0, 0, 0, 160), shadow_blur_px=6)
+    args = [("سجّل في Pass Jeunes قبل 30 يونيو على الرقم +212 6 12 34 56 78", dict(direction="rtl", lang="ar")),
+            ("Inscrivez-vous au Pass Jeunes avant le 30 juin", dict(lang="fr", highlight=(2, (255, 200, 87, 255))))]
+    assert not text_module.DRAWN.keep                      # a render reads pictures, writes none
+    text_module.render_text(*args[0][:1], FONTS, s, 600, 260, **args[0][1])
+    assert not (cache / "memo" / "drawn.v1").exists()
+    monkeypatch.setattr(text_module.DRAWN, "keep", True)   # preview and the studio keep them
+    cold = [text_module.render_text(t, FONTS, s, 600, 260, **kw) for t, kw in args]
+    drawn = sorted((cache / "memo" / "drawn.v1").glob("*.png"))
+    assert len(drawn) == 2
+    calls = []
+    real = text_module._drawn
+    monkeypatch.setattr(text_module, "_drawn", lambda *a: calls.append(a[0]) or real(*a))
+
+    def same(a, b):
+        assert np.array_equal(np.asarray(a.image), np.asarray(b.image))
+        assert (a.offset, a.size_px, a.fits, a.lines, a.word_boxes, a.direction) == \
+            (b.offset, b.size_px, b.fits, b.lines, b.word_boxes, b.direction)
+    for (t, kw), block in zip(args, cold):
+        same(text_module.render_text(t, FONTS, s, 600, 260, **kw), block)
+    assert calls == []                                     # read, not drawn
+    for f in drawn:
+        f.write_bytes(f.read_bytes()[:200])                # a half-written or damaged file
+    for (t, kw), block in zip(args, cold):
+        same(text_module.render_text(t, FONTS, s, 600, 260, **kw), block)
+    assert calls == [t for t, _ in args]                   # drawn again, and remembered again
+    other = text_module.render_text(args[1][0], FONTS, s, 600, 260, lang="fr")    # no highlight: another block
+    assert not np.array_equal(np.asarray(other.image), np.asarray(cold[1].image))
+
+
+def test_remembered_pictures_beyond_the_cap_keep_the_most_recently_used(cache, monkeypatch):
+    import os
+
+    from reelforge import memo
+    old = memo.Pictures("demo")
+    old.keep = True
+    img = Image.new("RGBA", (3, 2), (10, 20, 30, 40))
+    for k in range(6):
+        old.put(f"p{k}", img, {"k": k})
+    folder = cache / "memo" / "demo.v1"
+    for k in range(6):
+        os.utime(folder / f"p{k}.png", (1000 + k, 1000 + k))
+    monkeypatch.setattr(memo, "MAX_PICTURES", 4)
+    fresh = memo.Pictures("demo")                          # another process
+    fresh.keep = True
+    picture, facts = fresh.get("p1")                       # used: now the most recent of the six
+    assert facts == {"k": 1} and np.array_equal(np.asarray(picture), np.asarray(img))
+    fresh.put("new", img, {"k": 9})                        # its first write prunes the folder
+    assert sorted(f.stem for f in folder.glob("*.png")) == ["new", "p1"]

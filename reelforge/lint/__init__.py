@@ -119,7 +119,11 @@ def settings_problems(brand: Brand) -> list[Problem]:
 
     if not isinstance(lint, Mapping):
         return [Problem(file, 1, 1, "lint", f"expected a mapping (key: value), got {type_name(lint)}")]
-    settings = [key for name in LINT for key in LINT[name].settings]
+    def settings_of(names) -> list[str]:
+        return [key for name in names for key in LINT[name].settings]
+    settings = settings_of(LINT.builtin_names())
+    if any(key != "off" and key not in settings for key in lint):     # a plugin's setting (or a typo)
+        settings = settings_of(LINT)               # the installed packages scanned only then
     lo, hi = RANGE
     for key, value in lint.items():
         where = f"lint.{key}"

@@ -54,8 +54,10 @@ def server(app, **options):
 
 def serve(project: Path, host: str = "127.0.0.1", port: int = 0, open_browser: bool = False) -> None:
     """Run the studio until Ctrl-C: bind, print the URL, serve."""
+    from ..text import DRAWN
     from .app import create_app
 
+    DRAWN.keep = True           # text blocks remembered: a restarted studio reads what did not change
     sock = bind(host, port)
     port = sock.getsockname()[1]
     app = create_app(project, host, port)
