@@ -263,7 +263,7 @@ class SceneDrawer:
                         Animation("none", "none", 0.0), name="logo")
             self.layers.append(Layer(item, logo, timeline.rtl))
         self._key: Optional[tuple] = None
-        self._bg_seen: Optional[np.ndarray] = None
+        self._bg_key = None
         self._base: Optional[np.ndarray] = None
         self._last: Optional[tuple] = None     # (base, moving layers, frame, their looks) of the last moving frame
 
@@ -272,11 +272,13 @@ class SceneDrawer:
         visible = [(i, layer) for i, layer in enumerate(self.layers) if layer.visible(t) and i not in without]
         resting = tuple(i for i, layer in visible if not layer.moving(t))
         moving = [layer for i, layer in visible if layer.moving(t)]
-        background = self.bg.frame(t)        # the same array for as long as the background holds still
-        if background is not self._bg_seen or resting != self._key:
-            base = background.copy()
+        key = self.bg.key(t)                 # the background holds still while its key does
+        if key != self._bg_key or resting != self._key:
+            base = self.bg.fresh(t)          # ours: the resting layers are drawn on it in place
+            under, shapes = getattr(base, "under", None), getattr(base, "rects", ())
             rects = [self.layers[i].draw(base, t, at_rest=True) for i in resting]
-            self._bg_seen, self._key, self._base = background, resting, drawn(base, background, rects)
+            self._bg_key, self._key = key, resting
+            self._base = drawn(base, under, [*shapes, *rects]) if under is not None else base
         if not moving:
             return self._base
         size = (self._base.shape[1], self._base.shape[0])

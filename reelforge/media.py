@@ -51,13 +51,16 @@ class VideoSource:
         self.duration = self.clip.duration
         self._last = None
 
-    def frame(self, t: float) -> np.ndarray:
+    def _time(self, t: float) -> float:
         t = self.start + t
-        if self.loop:
-            t = t % max(self.duration - 1e-3, 1e-3)
-        else:
-            t = min(t, self.duration - 1e-3)
-        key = round(t * self.clip.fps)
+        return t % max(self.duration - 1e-3, 1e-3) if self.loop else min(t, self.duration - 1e-3)
+
+    def index(self, t: float) -> int:
+        """The clip's frame shown at t: equal indices, the same frame."""
+        return round(self._time(t) * self.clip.fps)
+
+    def frame(self, t: float) -> np.ndarray:
+        key, t = self.index(t), self._time(t)
         if self._last and self._last[0] == key:
             return self._last[1]
         img = Image.fromarray(self.clip.get_frame(t)).convert("RGB")

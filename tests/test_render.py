@@ -159,6 +159,23 @@ def test_preview_frame_and_sheet(project):
     assert run("preview", "ok.yaml", "-o", "x.png", cwd=project).exit_code == 2
 
 
+
+def test_the_preview_png_holds_the_frame_exactly():
+    """preview's own PNG writer (unfiltered rows, fast deflate): any decoder reads back the very pixels."""
+    import io
+
+    import numpy as np
+
+    from reelforge.preview import png_bytes
+    rng = np.random.default_rng(7)
+    for shape in ((37, 53, 3), (1, 1, 3), (64, 2, 3)):
+        frame = rng.integers(0, 256, shape, dtype=np.uint8)
+        for given in (frame, Image.fromarray(frame)):
+            with Image.open(io.BytesIO(png_bytes(given))) as img:
+                img.verify()                            # chunk CRCs and structure
+            with Image.open(io.BytesIO(png_bytes(given))) as img:
+                assert img.mode == "RGB" and np.array_equal(np.asarray(img), frame), shape
+
 def test_shape_and_logo_elements_are_drawn(project):
     text = VALID.replace('    background: {color: "#102030"}\n', '    background: {color: "#102030"}\n'
                          '    elements:\n'
