@@ -22,7 +22,8 @@ import threading
 from pathlib import Path
 from typing import Any, Optional
 
-MAX_ENTRIES = 20_000      # per kind; the oldest half is dropped beyond (one file stays small to read)
+MAX_ENTRIES = 5_000       # per kind unless it says; the oldest half is dropped beyond: every fresh command
+                          # reads the file (5,000 fits or probes are some 0.3-0.6 MB, 5-10 ms of JSON)
 MAX_PICTURES = 1_000      # per kind; the least recently used half is removed beyond (some 50 MB)
 FORMAT = 1                # bump when what a memo stores changes meaning
 
@@ -73,8 +74,9 @@ def code_digest(*modules) -> str:
 class Memo:
     """key (str) -> JSON value, for one kind of fact."""
 
-    def __init__(self, kind: str):
+    def __init__(self, kind: str, max_entries: int = 0):
         self.kind = kind
+        self.max_entries = max_entries       # 0: MAX_ENTRIES
         self._data: Optional[dict[str, Any]] = None
         self._new: dict[str, Any] = {}
         self._lock = threading.Lock()
@@ -109,8 +111,9 @@ class Memo:
                 return
             target = self._root / "memo" / f"{self.kind}.v{FORMAT}.json"
             merged = {**_read(target), **self._new}
-            if len(merged) > MAX_ENTRIES:
-                merged = dict(list(merged.items())[len(merged) - MAX_ENTRIES // 2:])
+            cap = self.max_entries or MAX_ENTRIES
+            if len(merged) > cap:
+                merged = dict(list(merged.items())[len(merged) - cap // 2:])
             from .encode import write_atomic
             from .errors import RenderError
             try:

@@ -173,3 +173,11 @@ def test_remembered_pictures_beyond_the_cap_keep_the_most_recently_used(cache, m
     assert facts == {"k": 1} and np.array_equal(np.asarray(picture), np.asarray(img))
     fresh.put("new", img, {"k": 9})                        # its first write prunes the folder
     assert sorted(f.stem for f in folder.glob("*.png")) == ["new", "p1"]
+
+
+def test_a_memo_keeps_the_newest_half_beyond_its_cap(cache):
+    small = Memo("demo", max_entries=4)
+    for k in range(5):
+        small.put(f"k{k}", k)
+    small.save()                                         # 5 > 4: the newest 2 kept
+    assert json.loads((cache / "memo" / "demo.v1.json").read_text()) == {"k3": 3, "k4": 4}
