@@ -285,7 +285,9 @@ def test_studio_in_a_browser(server, studio_project):
             assert not page.locator("#stale").is_visible()
             page.wait_for_function("!document.querySelector('#render-draft').disabled")
             page.click("#render-draft")
-            page.wait_for_function("document.querySelector('#video').dataset.played === '1'", timeout=240_000)
+            # 'playing' fires as playback starts, when the clock may still read 0: wait for it to move
+            page.wait_for_function("""() => { const v = document.querySelector('#video');
+                return v.dataset.played === '1' && (v.currentTime > 0 || v.ended); }""", timeout=240_000)
             state = page.evaluate("""() => { const v = document.querySelector('#video');
                 return {t: v.currentTime, ended: v.ended, src: v.currentSrc, w: v.videoWidth,
                         track: v.querySelector('track').src, cues: v.textTracks[0].cues ? v.textTracks[0].cues.length : -1}; }""")
