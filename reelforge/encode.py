@@ -405,10 +405,6 @@ class YuvFrames:
     def _drawn(self, frame: DrawnOver) -> np.ndarray:
         h, w = frame.shape[:2]
         under, rects = frame.under, list(frame.rects)
-        # a panned background and its shapes is converted only as part of what is drawn over it (it is
-        # not shown alone, nor reused): its rectangles join this frame's, over the pan
-        if isinstance(under, DrawnOver) and isinstance(under.under, Pan) and self._known(under) is None:
-            under, rects = under.under, rects + list(under.rects)
         if isinstance(under, Pan):
             yuv = self._pan(under)
         else:

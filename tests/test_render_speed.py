@@ -102,10 +102,9 @@ def test_a_panned_window_and_what_is_drawn_over_it_convert_to_the_whole_frames_b
         for x0, y0, x1, y1 in ((0, 0, 9, 5), (20, 30, 41, 47), (55, 90, 64, 96)):
             background[y0:y1, x0:x1] = rng.integers(0, 256, (y1 - y0, x1 - x0, 3), dtype=np.uint8)
             rects.append((x0, y0, x1, y1))
-        background = drawn(background, Pan(big, ox, oy, w, h), rects)
-        base = background.copy()
+        base = background             # the resting composite is drawn on the panned background itself
         base[50:61, 3:30] //= 2
-        base = drawn(base, background, [(3, 50, 30, 61)])
+        base = drawn(base, Pan(big, ox, oy, w, h), rects + [(3, 50, 30, 61)])
         frame = base.copy()
         frame[5:9, 31:41] = 7
         frame = drawn(frame, base, [(31, 5, 41, 9)])
