@@ -12,7 +12,6 @@ import re
 import secrets
 import signal
 import subprocess
-import threading
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -20,6 +19,7 @@ import numpy as np
 
 from .errors import ReelforgeError, RenderError, display
 from .ffmpeg import ffmpeg_exe
+from .pixels import planes, split
 from .platforms import Platform
 
 
@@ -244,31 +244,12 @@ def encode(frames: Iterable[np.ndarray], p: Platform, duration: float, target: P
         encode_many(frames, [(p, tmp, audio)], duration, draft=draft, on_frame=on_frame, names=[target])
 
 
-# Frames become yuv420p by swscale itself (through PyAV), with the ffmpeg command line's default
+# Frames become yuv420p by swscale itself (pixels.planes), with the ffmpeg command line's default
 # bicubic chroma filter: the very bytes ffmpeg would make of the RGB frame (tests/test_speed.py).
 # The chroma filter reaches 4 pixels: a rectangle is converted with MARGIN pixels of its surroundings
 # so it matches the whole frame's conversion, and a change is rewritten MARGIN pixels beyond itself
 # (the chroma there read the changed pixels).
 MARGIN = 8
-_local = threading.local()              # an swscale context is not thread-safe: one per thread
-
-
-def _swscale(rgb: np.ndarray) -> list[np.ndarray]:
-    """The Y, U and V planes of an RGB image (even size), as swscale converts it."""
-    import av
-    from av.video.reformatter import VideoReformatter
-    r = getattr(_local, "reformatter", None)
-    if r is None:
-        r = _local.reformatter = VideoReformatter()
-    if rgb.strides[1:] != (3, 1):
-        rgb = np.ascontiguousarray(rgb)
-    # the array's own rows (a rectangle of a frame: its rows are contiguous), not a copy of them
-    frame = r.reformat(av.VideoFrame.from_numpy_buffer(rgb, format="rgb24"), format="yuv420p",
-                       interpolation="BICUBIC", threads=1)   # no slice threads: a forked worker would hang
-                                                            # freeing a context whose threads it lacks
-    h, w = rgb.shape[:2]
-    return [np.frombuffer(p, np.uint8).reshape(-1, p.line_size)[:ph, :pw]
-            for p, (ph, pw) in zip(frame.planes, ((h, w), (h // 2, w // 2), (h // 2, w // 2)))]
 
 
 def yuv420(rgb: np.ndarray, out: Optional[np.ndarray] = None, box: Optional[tuple[int, int, int, int]] = None) -> np.ndarray:
@@ -279,7 +260,7 @@ def yuv420(rgb: np.ndarray, out: Optional[np.ndarray] = None, box: Optional[tupl
         out = np.empty(h * w * 3 // 2, np.uint8)
     x0, y0, x1, y1 = box or (0, 0, w, h)
     ex0, ey0, ex1, ey1 = max(0, x0 - MARGIN), max(0, y0 - MARGIN), min(w, x1 + MARGIN), min(h, y1 + MARGIN)
-    for k, (plane, part) in enumerate(zip(_planes(out, w, h), _swscale(rgb[ey0:ey1, ex0:ex1]))):
+    for k, (plane, part) in enumerate(zip(split(out, w, h), planes(rgb[ey0:ey1, ex0:ex1]))):
         d = 1 if k == 0 else 2
         plane[y0 // d:y1 // d, x0 // d:x1 // d] = part[(y0 - ey0) // d:(y1 - ey0) // d, (x0 - ex0) // d:(x1 - ex0) // d]
     return out
@@ -313,8 +294,18 @@ class Pan:
         return self.big[self.y:self.y + self.h, self.x:self.x + self.w]
 
 
+class Converted:
+    """The yuv420p of a frame, made with it (a zoom is scaled straight to yuv420p, and its RGB made from
+    that): the encoder takes it as it is."""
+
+    __slots__ = ("yuv",)
+
+    def __init__(self, yuv: np.ndarray):
+        self.yuv = yuv
+
+
 class DrawnOver(np.ndarray):
-    """An RGB frame that says how it was drawn: equal to `under` (an RGB array, or a Pan) outside the
+    """An RGB frame that says how it was drawn: equal to `under` (an RGB array, a Pan or a Converted) outside the
     rectangles `rects` (x0, y0, x1, y1). YuvFrames converts only those rectangles, over under's
     conversion. Arrays derived from it (copies, slices, arithmetic) say nothing: `under` is None."""
 
@@ -360,10 +351,6 @@ def merged_rects(boxes: list[tuple[int, int, int, int]]) -> list[tuple[int, int,
     return boxes
 
 
-def _planes(yuv: np.ndarray, w: int, h: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    return (yuv[:h * w].reshape(h, w), yuv[h * w:h * w * 5 // 4].reshape(h // 2, w // 2),
-            yuv[h * w * 5 // 4:].reshape(h // 2, w // 2))
-
 
 class YuvFrames:
     """RGB frames → yuv420p buffers, converting only what changed: a frame that is an array already
@@ -407,6 +394,8 @@ class YuvFrames:
         under, rects = frame.under, list(frame.rects)
         if isinstance(under, Pan):
             yuv = self._pan(under)
+        elif isinstance(under, Converted):
+            yuv = under.yuv.copy() if rects else under.yuv
         else:
             yuv = self(under)
             if rects:
@@ -427,10 +416,10 @@ class YuvFrames:
         px, py = pan.x & 1, pan.y & 1
         if (px, py) not in phases:
             bh, bw = big.shape[:2]
-            phases[(px, py)] = _swscale(big[py:py + ((bh - py) & ~1), px:px + ((bw - px) & ~1)])
+            phases[(px, py)] = planes(big[py:py + ((bh - py) & ~1), px:px + ((bw - px) & ~1)])
         w, h, x, y = pan.w, pan.h, pan.x - px, pan.y - py
         out = np.empty(h * w * 3 // 2, np.uint8)
-        for k, (plane, part) in enumerate(zip(_planes(out, w, h), phases[(px, py)])):
+        for k, (plane, part) in enumerate(zip(split(out, w, h), phases[(px, py)])):
             d = 1 if k == 0 else 2
             plane[...] = part[y // d:(y + h) // d, x // d:(x + w) // d]
         return out

@@ -14,11 +14,12 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .config.limits import IMAGE_PIXELS
-from .encode import Pan, drawn
+from .encode import Converted, Pan, drawn
 from .errors import ReelforgeError, display
 from .language import has_arabic
 from .media import VideoSource
 from .model import Brand, TextStyle
+from .pixels import rgb_of, scaled_yuv420
 from .registry import CAPTIONS, ELEMENTS
 from .text import Fonts, Style, clean, fit_together, render_text
 from .timeline import Item, Timeline
@@ -386,14 +387,13 @@ class Background:
             self.still = gradient(self.w, self.h, rgba(bg.colors[0]), rgba(bg.colors[-1]), bg.direction)
         elif bg.kind == "image":
             img = load_image(str(bg.file), where).convert("RGB")
-            self.source = fit(img, round(self.w * bg.zoom), round(self.h * bg.zoom), bg.fit) \
-                if bg.fit == "cover" else fit(img.convert("RGBA"), self.w, self.h, "contain")
             if bg.fit == "contain":
                 base = Image.new("RGBA", (self.w, self.h), rgba("dark"))
-                base.alpha_composite(self.source)
+                base.alpha_composite(fit(img.convert("RGBA"), self.w, self.h, "contain"))
                 self.still, self.zoom = np.asarray(base.convert("RGB")).copy(), 1.0
             else:
-                self.still = self._zoomed(0.0)
+                self.source = np.asarray(fit(img, round(self.w * bg.zoom), round(self.h * bg.zoom), bg.fit))
+                self.still = self._zoomed(0.0) if self.zoom > 1 else self.source
         else:
             self.video = VideoSource(str(bg.file), self.w, self.h, start=bg.start, loop=bg.loop, where=where)
             self.still = self.video.frame(0.0)
@@ -403,15 +403,17 @@ class Background:
         return self.video is None and self.motion is None and (self.kind != "image" or self.zoom <= 1.0)
 
     def _zoomed(self, t: float) -> np.ndarray:
-        """Slow zoom from 1 to `zoom` over the scene: crop the pre-scaled source and reduce it. The crop is
-        at most `zoom` times the frame, so a box filter (each pixel the average of the source area it
-        covers) suffices: a fifth faster than bilinear, 55 dB PSNR from it."""
+        """Slow zoom from 1 to `zoom` over the scene: a centred crop of the pre-scaled source, scaled and
+        converted to the encoder's yuv420p by swscale in one pass, and the RGB frame made from that (10 ms
+        where Pillow's scaling alone took 20). The crop is whole pixels: its edge is at most half a pixel
+        from the exact one, under the ZOOM_STEP_PX the edge moves at each redraw."""
         src = self.source
+        sh, sw = src.shape[:2]
         z = 1 + (self.zoom - 1) * min(1.0, t / max(self.duration, 0.01))
-        cw, ch = min(src.width, self.w * self.zoom / z), min(src.height, self.h * self.zoom / z)
-        x0, y0 = (src.width - cw) / 2, (src.height - ch) / 2
-        frame = src.resize((self.w, self.h), Image.BOX, box=(x0, y0, x0 + cw, y0 + ch))
-        return np.asarray(frame, dtype=np.uint8).copy()
+        x0 = round((sw - min(sw, self.w * self.zoom / z)) / 2)
+        y0 = round((sh - min(sh, self.h * self.zoom / z)) / 2)
+        yuv = scaled_yuv420(src[y0:sh - y0, x0:sw - x0], self.w, self.h)
+        return drawn(rgb_of(yuv, self.w, self.h), Converted(yuv), ())
 
     def key(self, t: float):
         """What the frame at t depends on: equal keys, equal frames. A slow zoom moves the frame's edge by

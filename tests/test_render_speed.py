@@ -200,3 +200,60 @@ def test_soft_shapes_are_the_premultiplied_drawing_averaged_by_4x4_blocks():
         got = soft_shape(d, color, ring, alpha).rgba
         assert np.array_equal(got, want), (d, color, ring, alpha)
         assert 0 < got[..., 3].max() <= fill[3] and got[0, 0, 3] == 0 and got[d // 2, 0, 3] > 0
+
+
+def _zooming(project, zoom=1.25):
+    """The test script with its picture scene on a photo-like background (smooth light, a ring) that zooms."""
+    from PIL import Image, ImageDraw, ImageFilter
+    ramp = Image.linear_gradient("L").resize((320, 480)).point(lambda v: 40 + v * 0.6)
+    img = Image.merge("RGB", (ramp, ramp.transpose(Image.FLIP_TOP_BOTTOM), Image.new("L", ramp.size, 120)))
+    ImageDraw.Draw(img).ellipse((100, 180, 220, 300), outline=(250, 200, 60), width=12)
+    img = img.filter(ImageFilter.GaussianBlur(2))
+    img.save(project / "assets" / "bg.png")
+    text = (project / "ok.yaml").read_text("utf-8").replace(
+        'background: {color: "#102030"}', f"background: {{image: assets/bg.png, fit: cover, zoom: {zoom}}}")
+    (project / "ok.yaml").write_text(text, "utf-8")
+    return build(load_script(project / "ok.yaml"), "fr", platform_for("reels", True)), img
+
+
+def _psnr(a: np.ndarray, b: np.ndarray) -> float:
+    mse = float(np.mean((a.astype(np.float32) - b.astype(np.float32)) ** 2))
+    return 99.0 if mse == 0 else 10 * np.log10(255 ** 2 / mse)
+
+
+def test_a_zooming_background_is_scaled_straight_to_yuv_and_its_rgb_is_that_yuvs(project):
+    from reelforge.layers import Background, fit
+    tl, img = _zooming(project)
+    st = tl.scenes[2]
+    w, h = tl.platform.width, tl.platform.height
+    bg = Background(st, tl)
+    first, last = bg.fresh(0.0), bg.fresh(st.duration)
+    # the zoom starts on the picture fitted to the frame and ends on its centre at `zoom` times the size
+    # (compared as the encoder sees them, yuv420p)
+    assert _psnr(first.under.yuv, yuv420(np.asarray(fit(img, w, h, "cover")))) > 40
+    big = np.asarray(fit(img, round(w * 1.25), round(h * 1.25), "cover"))
+    y0, x0 = (big.shape[0] - h) // 2, (big.shape[1] - w) // 2
+    assert _psnr(last.under.yuv, yuv420(big[y0:y0 + h, x0:x0 + w])) > 40
+    assert bg.key(0.0) != bg.key(st.duration / 2) != bg.key(st.duration)
+    # the encoder takes the zoom's own yuv420p; the RGB frame is made from it (converted back, within 2 levels)
+    for frame in (first, last):
+        yuv = YuvFrames()(frame)
+        assert yuv is frame.under.yuv
+        assert np.abs(yuv.astype(int) - yuv420(np.ascontiguousarray(frame)).astype(int)).max() <= 2
+    # through the compositor, text drawn over the zoom: what the encoder gets is the frame's conversion
+    comp, convert = Compositor(tl), YuvFrames()
+    fps = tl.platform.fps
+    frames = [comp.frame_at(st.start + k / fps) for k in range(int(st.duration * fps))]
+    assert len({id(f) for f in frames}) > len(frames) // 4          # the zoom moves
+    for f in frames:
+        assert np.abs(convert(f).astype(int) - yuv420(np.ascontiguousarray(f)).astype(int)).max() <= 2
+    comp.close()
+
+
+def test_the_fade_is_the_weighted_sum_for_every_pair_of_values_and_weight():
+    from reelforge.transitions import _fade
+    a = np.repeat(np.arange(256, dtype=np.uint8), 256).reshape(256, 256, 1)
+    b = np.tile(np.arange(256, dtype=np.uint8), 256).reshape(256, 256, 1)
+    for w in range(257):
+        want = (a.astype(np.uint32) * (256 - w) + b.astype(np.uint32) * w) >> 8
+        assert np.array_equal(_fade(a, b, w / 256, False), want), w
