@@ -19,7 +19,7 @@ from PIL import Image
 
 from .animation import DECORATED, EASINGS, REST, Pose, keyframed, pose, stagger
 from .encode import drawn, merged_rects as _merged
-from .layers import Background, Placed, Sprite, placed_item, place_logo
+from .layers import Background, Placed, Sprite, Sprites, placed_item, place_logo
 from .model import Animation
 from .registry import TRANSITIONS
 from .timeline import Item, SceneTime, Timeline
@@ -84,13 +84,13 @@ class Layer:
 def show(frame: np.ndarray, look: tuple, clip=None) -> Optional[tuple[int, int, int, int]]:
     """Draw a Layer.look on `frame` (within `clip` only, if given); -> the rectangle drawn on."""
     what, x, y = look
-    return what.blend(frame, x, y, clip) if isinstance(what, Sprite) else paste(frame, what, x, y, clip)
+    return what.blend(frame, x, y, clip) if isinstance(what, (Sprite, Sprites)) else paste(frame, what, x, y, clip)
 
 
 def extent(look: tuple, fw: int, fh: int) -> Optional[tuple[int, int, int, int]]:
     """The rectangle of a fw×fh frame that a Layer.look draws on."""
     what, x, y = look
-    if isinstance(what, Sprite):
+    if isinstance(what, (Sprite, Sprites)):
         return what.rect(x, y, fw, fh)
     r = (max(x, 0), max(y, 0), min(x + what.shape[1], fw), min(y + what.shape[0], fh))
     return r if r[0] < r[2] and r[1] < r[3] else None
@@ -113,7 +113,10 @@ def posed(c: Placed, p: Pose, accent=(255, 200, 87, 255), ink=(14, 42, 47, 255))
     if p.alpha <= 0 or p.reveal <= 0:
         return Sprite(np.zeros((1, 1, 4), np.uint8)), x, y
     if p.kinetic:
-        rgba, x, y = kinetic(c, p, accent, ink)
+        group, x, y = kinetic(c, p, accent, ink)
+        if p.reveal >= 1 and abs(p.scale - 1) <= 1e-3 and p.alpha >= 1:
+            return group, x, y          # blended word by word, never composed
+        rgba = group.rgba
     if p.reveal < 1 and c.word_boxes:
         shown = math.ceil(p.reveal * len(c.word_boxes))
         mask = np.zeros(rgba.shape[:2], bool)
@@ -177,23 +180,36 @@ def _masked(c: Placed):
     return cached
 
 
-def kinetic(c: Placed, p: Pose, accent, ink) -> tuple[np.ndarray, int, int]:
+def _word_sprites(c: Placed):
+    """Each word's pixels as a Sprite, and the pixels of no word (None if none): prepared once."""
+    cached = c.__dict__.get("_word_sprites")
+    if cached is None:
+        words, rest = _masked(c)
+        cached = c.__dict__["_word_sprites"] = ([Sprite(w) for w in words], Sprite(rest) if rest is not None else None)
+    return cached
+
+
+def kinetic(c: Placed, p: Pose, accent, ink) -> tuple[Sprites, int, int]:
     """Word-by-word kinetic typography: each word's pixels (whole words, so Arabic stays joined) moved,
     scaled and faded by its own staggered progress in reading order; sweep/underline add an accent
-    decoration drawn on in the reading direction. Returns straight RGBA and its top-left corner."""
+    decoration drawn on in the reading direction. Returns the parts (words at rest are the sprites
+    prepared once; only words in motion are made anew) on a canvas with room to move, and its corner."""
     rgba = c.sprite.rgba
     h, w = rgba.shape[:2]
     rects, labels = _regions(c)
     words, rest = _masked(c)
+    still, rest_sprite = _word_sprites(c)
     n = len(rects)
     wh = max(b[3] - b[1] for b in (c.word_boxes or rects))     # a line of glyphs' height
     m = int(max(r[3] - r[1] for r in rects) * 0.8) + 2
-    out = Image.new("RGBA", (w + 2 * m, h + 2 * m), (0, 0, 0, 0))
+    parts = []
     if rest is not None:
         if p.q < 0.5:
             rest = rest.copy()
             rest[..., 3] = (rest[..., 3] * (p.q * 2)).astype(np.uint8)
-        out.alpha_composite(Image.fromarray(rest), (m, m))
+            parts.append((Sprite(rest), m, m))
+        else:
+            parts.append((rest_sprite, m, m))
     ease, back = EASINGS["ease-out"], EASINGS["back-out"]
     key, swept = -1, None
     if p.kinetic in DECORATED:
@@ -213,16 +229,11 @@ def kinetic(c: Placed, p: Pose, accent, ink) -> tuple[np.ndarray, int, int]:
             bw = (box[2] - box[0]) * g
             bx = (box[2] - bw, box[1], box[2], box[3]) if p.rtl else (box[0], box[1], box[0] + bw, box[3])
             swept = bx if p.kinetic == "sweep" else None
-            from PIL import ImageDraw
-            ImageDraw.Draw(out).rounded_rectangle(tuple(v + m for v in bx), radius=int(wh * 0.12), fill=tuple(accent))
+            parts.append(_bar(bx, int(wh * 0.12), accent, m))
     for i, (x0, y0, x1, y1) in enumerate(rects):
         qi = stagger(min(1.0, p.q / 0.55) if p.kinetic in DECORATED else p.q, i, n)
         if qi <= 0:
             continue
-        word = words[i].copy()
-        if i == key and swept is not None:      # the swept word in ink on the accent box (legible)
-            cols = np.arange(x0, x1)
-            word[:, (cols >= swept[0]) & (cols < swept[2]), :3] = ink[:3]
         e, dx, dy, s = ease(qi), 0.0, 0.0, 1.0
         if p.kinetic == "pop-words":
             s, e = 0.4 + 0.6 * back(qi), min(1.0, qi * 3)
@@ -230,19 +241,34 @@ def kinetic(c: Placed, p: Pose, accent, ink) -> tuple[np.ndarray, int, int]:
             dx = (1 - e) * wh * 1.2 * (1 if p.rtl else -1)
         else:
             dy = (1 - e) * wh * 0.6
+        at_rest = e >= 1 and abs(s - 1) <= 1e-3 and round(dx) == 0 and round(dy) == 0
+        if at_rest and not (i == key and swept is not None):
+            parts.append((still[i], m + x0, m + y0))        # in place: the word's sprite, prepared once
+            continue
+        word = words[i].copy()
+        if i == key and swept is not None:      # the swept word in ink on the accent box (legible)
+            cols = np.arange(x0, x1)
+            word[:, (cols >= swept[0]) & (cols < swept[2]), :3] = ink[:3]
         if e < 1:
             word[..., 3] = (word[..., 3] * e).astype(np.uint8)
-        img = Image.fromarray(word)
-        ww, hh = img.size
+        ww, hh = x1 - x0, y1 - y0
         if abs(s - 1) > 1e-3:
-            img = img.resize((max(1, round(ww * s)), max(1, round(hh * s))), Image.BILINEAR)
-        px = m + x0 + round(dx) - (img.width - ww) // 2
-        py = m + y0 + round(dy) - (img.height - hh) // 2
-        if px < 0 or py < 0:
-            img = img.crop((max(0, -px), max(0, -py), img.width, img.height))
-            px, py = max(0, px), max(0, py)
-        out.alpha_composite(img, (px, py))
-    return np.asarray(out), c.x - m, c.y - m
+            word = np.asarray(Image.fromarray(word).resize((max(1, round(ww * s)), max(1, round(hh * s))), Image.BILINEAR))
+        px = m + x0 + round(dx) - (word.shape[1] - ww) // 2
+        py = m + y0 + round(dy) - (word.shape[0] - hh) // 2
+        parts.append((Sprite(word), px, py))
+    return Sprites(w + 2 * m, h + 2 * m, parts), c.x - m, c.y - m
+
+
+def _bar(bx: tuple, radius: int, accent, m: int) -> tuple[Sprite, int, int]:
+    """A rounded accent bar over the float box `bx` (text coordinates), as ImageDraw draws it on a canvas
+    shifted by `m`: drawn on a canvas of its own at a whole-pixel corner, which shifts nothing."""
+    from PIL import ImageDraw
+    ox, oy = int(math.floor(bx[0] + m)), int(math.floor(bx[1] + m))
+    img = Image.new("RGBA", (int(math.ceil(bx[2] + m)) - ox + 2, int(math.ceil(bx[3] + m)) - oy + 2), (0, 0, 0, 0))
+    ImageDraw.Draw(img).rounded_rectangle((bx[0] + m - ox, bx[1] + m - oy, bx[2] + m - ox, bx[3] + m - oy),
+                                          radius=radius, fill=tuple(accent))
+    return Sprite(np.asarray(img)), ox, oy
 
 
 class SceneDrawer:

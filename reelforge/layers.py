@@ -91,10 +91,39 @@ class Sprite:
         np.add(v, self.rgb_p[sy:sy + y1 - y0, sx:sx + x1 - x0], out=region, casting="unsafe")
         return r
 
-    def faded(self, alpha: float) -> "Sprite":
-        rgba = self.rgba.copy()
-        rgba[..., 3] = (rgba[..., 3].astype(np.float32) * alpha).astype(np.uint8)
-        return Sprite(rgba)
+
+class Sprites:
+    """Sprites drawn one over another as one (a kinetic headline's words, each moving on its own): `parts`
+    (Sprite, x, y) placed on a w×h canvas. Blended part by part, each over its own ink; `rgba` composes
+    the canvas (for what reads pixels: tests, lint), cropping parts that reach beyond it."""
+
+    def __init__(self, w: int, h: int, parts: list[tuple[Sprite, int, int]]):
+        self.w, self.h, self.parts = w, h, parts
+
+    def rect(self, x: int, y: int, fw: int, fh: int) -> Optional[tuple[int, int, int, int]]:
+        rects = [r for r in (s.rect(x + px, y + py, fw, fh) for s, px, py in self.parts) if r is not None]
+        return _union(rects)
+
+    def blend(self, frame: np.ndarray, x: int, y: int, clip=None) -> Optional[tuple[int, int, int, int]]:
+        rects = [r for r in (s.blend(frame, x + px, y + py, clip) for s, px, py in self.parts) if r is not None]
+        return _union(rects)
+
+    @property
+    def rgba(self) -> np.ndarray:
+        out = Image.new("RGBA", (self.w, self.h), (0, 0, 0, 0))
+        for s, px, py in self.parts:
+            img = Image.fromarray(s.rgba)
+            if px < 0 or py < 0:
+                img = img.crop((max(0, -px), max(0, -py), img.width, img.height))
+                px, py = max(0, px), max(0, py)
+            out.alpha_composite(img, (px, py))
+        return np.asarray(out)
+
+
+def _union(rects: list) -> Optional[tuple[int, int, int, int]]:
+    if not rects:
+        return None
+    return (min(r[0] for r in rects), min(r[1] for r in rects), max(r[2] for r in rects), max(r[3] for r in rects))
 
 
 def load_image(path: str, where: str) -> Image.Image:

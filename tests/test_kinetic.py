@@ -437,3 +437,26 @@ def test_bullets_of_one_list_share_one_size_and_sit_centred(project, lang, platf
     assert abs((left + right) / 2 - (x + w / 2)) <= 0.01 * w, (left, right, x, w)
     starts = [pl.x + pl.sprite.rgba.shape[1] for pl in placed] if lang == "ar" else [pl.x for pl in placed]
     assert abs(starts[0] - starts[1]) <= 0.01 * w            # start-aligned within the block
+
+
+@pytest.mark.parametrize("preset", ["rise", "pop-words", "slide-words", "sweep", "underline"])
+def test_kinetic_words_blended_one_by_one_equal_their_composed_canvas(project, preset):
+    """A kinetic headline is blended word by word (words at rest from sprites prepared once): the frame is
+    the one its composed canvas would give, within the rounding of blending twice (2 levels)."""
+    from reelforge.compose import _word_sprites
+    from reelforge.layers import Sprite
+    script, tl, item, c = kinetic_item(project, preset, "ar")
+    accent, ink = script.brand.rgba("accent"), script.brand.rgba("dark")
+    rng = np.random.default_rng(1)
+    under = rng.integers(0, 256, (tl.platform.height, tl.platform.width, 3), dtype=np.uint8)
+    for q in (0.1, 0.4, 0.75, 1.0):
+        group, x, y = posed(c, pose(preset, q, True), accent, ink)
+        parts, whole = under.copy(), under.copy()
+        r = group.blend(parts, x, y)
+        Sprite(group.rgba).blend(whole, x, y)
+        assert np.abs(parts.astype(int) - whole.astype(int)).max() <= 2, q
+        changed = np.nonzero((parts != under).any(axis=2))
+        assert r[1] <= changed[0].min() and changed[0].max() < r[3] and r[0] <= changed[1].min() and changed[1].max() < r[2]
+    still, _ = _word_sprites(c)
+    done = [s for s, _, _ in posed(c, pose(preset, 1.0, True), accent, ink)[0].parts]
+    assert sum(any(s is w for w in still) for s in done) >= len(still) - 1     # at rest: the prepared sprites
