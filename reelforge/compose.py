@@ -345,11 +345,13 @@ class SceneDrawer:
 
 
 class Compositor:
-    """Frames of a whole timeline, with transitions; holds at most two scenes' sprites at a time."""
+    """Frames of a whole timeline, with transitions; holds at most two scenes' sprites at a time. With
+    `convert` (the encoder's encode.YuvFrames), transition frames are made in YUV (transitions.py)."""
 
-    def __init__(self, timeline: Timeline, extra_layers=None):
+    def __init__(self, timeline: Timeline, extra_layers=None, convert=None):
         self.tl = timeline
         self.extra = extra_layers or (lambda st: ())
+        self.convert = convert
         self._drawers: dict[int, SceneDrawer] = {}
 
     def drawer(self, i: int) -> SceneDrawer:
@@ -375,7 +377,8 @@ class Compositor:
             if tr.duration > 0 and tr.name != "cut" and edge - tr.duration / 2 <= t < edge + tr.duration / 2:
                 p = (t - (edge - tr.duration / 2)) / tr.duration
                 ta, tb = (min(max(0.0, t - scenes[k].start), scenes[k].duration - 1e-6) for k in (a, b))
-                return blend_scenes(TRANSITIONS[tr.name], self.drawer(a), ta, self.drawer(b), tb, p, self.tl.rtl)
+                return blend_scenes(TRANSITIONS[tr.name], self.drawer(a), ta, self.drawer(b), tb, p, self.tl.rtl,
+                                    self.convert)
         return self._local(i, t)
 
     def frames(self) -> Iterator[np.ndarray]:

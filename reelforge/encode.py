@@ -359,7 +359,7 @@ class YuvFrames:
     converts only the rectangles drawn on; any other frame is compared with the previous one and only
     the rectangle that changed is converted. Buffers once returned are never modified."""
 
-    def __init__(self, keep: int = 6):
+    def __init__(self, keep: int = 12):
         self.keep = keep
         self.known: list[tuple[np.ndarray, np.ndarray]] = []     # (frame, its yuv), most recent last
         self.prev: Optional[tuple[np.ndarray, np.ndarray]] = None
@@ -444,19 +444,26 @@ def _command(p: Platform, duration: float, tmp: Path, audio: Optional[Path], dra
                   "-movflags", "+faststart", "-f", "mp4", str(tmp)]
 
 
+def converter(platforms: Iterable[Platform]) -> Optional["YuvFrames"]:
+    """The yuv420p conversion for an encode to all these platforms; None if frames go as RGB (pipe_format)."""
+    return YuvFrames() if all(pipe_format(p) == "yuv420p" for p in platforms) else None
+
+
 def encode_many(frames: Iterable[np.ndarray], jobs: list[tuple[Platform, Path, Optional[Path]]], duration: float,
-                draft: bool = False, on_frame=None, names: Optional[list[Path]] = None) -> None:
+                draft: bool = False, on_frame=None, names: Optional[list[Path]] = None,
+                convert: Optional["YuvFrames"] = None) -> None:
     """One stream of frames (drawn once) into one ffmpeg per (platform, file, audio) of `jobs`: the frames
-    must suit every platform (same size and rate). `names` (the files' final paths) appear in errors."""
+    must suit every platform (same size and rate). `names` (the files' final paths) appear in errors.
+    `convert`: the conversion the compositor shares (`converter`), else one is made here."""
     names = names or [tmp for _, tmp, _ in jobs]
-    fmt = "yuv420p" if all(pipe_format(p) == "yuv420p" for p, _, _ in jobs) else "rgb24"
+    convert = convert or converter(p for p, _, _ in jobs)
+    fmt = "yuv420p" if convert is not None else "rgb24"
     procs = []
     try:
         for p, tmp, audio in jobs:
             procs.append(subprocess.Popen(_command(p, duration, tmp, audio, draft, fmt), stdin=subprocess.PIPE,
                                           stderr=subprocess.PIPE, preexec_fn=die_with_parent))
         k = 0
-        convert = YuvFrames() if fmt == "yuv420p" else None
         try:
             last = None
             for frame in frames:

@@ -6,6 +6,7 @@ multiply-add. Everything here runs before the frame loop; the loop only blends.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Optional
@@ -245,8 +246,19 @@ def place_logo(timeline: Timeline, background_rgb: np.ndarray) -> Optional[Place
     if box is None:
         return None
     x, y, w, h = box
-    img = load_image(str(logo_variant(timeline.brand, background_rgb[y:y + h, x:x + w])), "brand logo")
-    return Placed(Sprite.from_image(img.resize((w, h), Image.LANCZOS)), x, y)
+    path = str(logo_variant(timeline.brand, background_rgb[y:y + h, x:x + w]))
+    try:
+        st = os.stat(path)
+    except OSError:
+        st = None           # load_image says what is wrong
+    return Placed(_logo_sprite(path, st and (st.st_mtime_ns, st.st_size), w, h), x, y)
+
+
+@lru_cache(maxsize=8)
+def _logo_sprite(path: str, identity, w: int, h: int) -> Sprite:
+    """The logo file at w×h: the same sprite for every scene (and, while the file is unchanged, every render
+    of a long-lived process)."""
+    return Sprite.from_image(load_image(path, "brand logo").resize((w, h), Image.LANCZOS))
 
 
 def logo_variant(brand: Brand, under: np.ndarray):

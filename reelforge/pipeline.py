@@ -19,7 +19,7 @@ from typing import Callable, ContextManager, Optional
 from .checks import Lines, check_inputs, check_script
 from .compose import Compositor
 from .contentkey import content_key
-from .encode import audio_args, encode_many, rate, staged, video_args, write_jpeg
+from .encode import audio_args, converter, encode_many, rate, staged, video_args, write_jpeg
 from .errors import display
 from .model import Script
 from .platforms import Platform, platform_for, registry
@@ -213,7 +213,7 @@ def render_group(tls: list[Timeline], out: Path, draft: bool, on_frame: Optional
         folder = out / tl.script.id / tl.lang
         return folder, folder / f"{tl.platform.name}.mp4", folder / f"{tl.platform.name}.jpg"
 
-    comp = Compositor(lead)
+    comp = None
     alone: list[Timeline] = []
     made: list[tuple[Timeline, list[Path], int, bool]] = []     # (timeline, files, encode index, caps merged)
     try:
@@ -228,7 +228,10 @@ def render_group(tls: list[Timeline], out: Path, draft: bool, on_frame: Optional
                 # encoded under a scratch name, then linked to each output that takes it
                 jobs.append((p, files.scratch(video) if len(members) > 1 else files.path(video), audio))
                 names.append(video)
-            encode_many(_checked(comp.frames()), jobs, lead.duration, draft=draft, on_frame=on_frame, names=names)
+            convert = converter(p for p, _, _ in jobs)      # shared: transition frames are made in YUV
+            comp = Compositor(lead, convert=convert)
+            encode_many(_checked(comp.frames()), jobs, lead.duration, draft=draft, on_frame=on_frame, names=names,
+                        convert=convert)
             cover_tmp = None
             for e, ((p, tmp, _), members) in enumerate(zip(jobs, encodes)):
                 for tl in members:
@@ -247,7 +250,8 @@ def render_group(tls: list[Timeline], out: Path, draft: bool, on_frame: Optional
                     sidecars = write_sidecars(tl, folder, staging=files)
                     made.append((tl, [video, cover, *sidecars], e, capped))
     finally:
-        comp.close()
+        if comp is not None:
+            comp.close()
     seconds = time.perf_counter() - start
     name = {id(tl): f"{tl.script.id}/{tl.lang}/{tl.platform.name}" for tl, *_ in made}
     outputs = []

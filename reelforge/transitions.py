@@ -6,6 +6,11 @@ incoming one (both H×W×3 uint8, not to be modified; either may be returned as 
 0→1 through the transition window and `rtl` whether the video reads right to left. `Transition`
 builds one from a function. `cut` has no window: the scenes just change.
 
+A transition may also give `yuv(a, b, p, rtl, convert) -> yuv420p bytes`: the same frame made from the
+two frames' yuv420p (`convert(frame)`, the encoder's conversion), when rendering for the encoder. The
+frame's RGB is then made from that YUV, and nothing is converted twice (fade, slide and wipe only mix or
+move pixels where they are: run on each plane; zoom scales the outgoing frame straight to YUV).
+
 `blend_scenes` runs a transition on two scenes' layers rather than on two finished frames, so that:
 - what is identical on both sides (the corner logo, a same still element in the same place) is left out
   of both frames and drawn once on top: it stays put while the scenes fade, zoom or slide under it. The
@@ -18,12 +23,14 @@ builds one from a function. `cut` has no window: the scenes just change.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Optional
 
 import numpy as np
+
 from .animation import EASINGS
+from .encode import Converted, drawn
 from .layers import Placed
-from .pixels import scaled_rgb
+from .pixels import rgb_of, scaled_rgb, scaled_yuv420, split
 
 
 def _cut(a, b, p, rtl):
@@ -69,13 +76,37 @@ def _wipe(a, b, p, rtl):
     return out
 
 
-def _zoom(a, b, p, rtl):
-    """The old scene grows and fades into the new one."""
+def _grown(a, p):
+    """The centre of the old scene that the zoom grows to the whole frame at progress p."""
     h, w = a.shape[:2]
     z = 1 + 0.25 * EASINGS["ease-in"](p)
     cw, ch = int(w / z), int(h / z)
     x0, y0 = (w - cw) // 2, (h - ch) // 2
-    return _fade(scaled_rgb(a[y0:y0 + ch, x0:x0 + cw], w, h), b, p, rtl)
+    return a[y0:y0 + ch, x0:x0 + cw]
+
+
+def _zoom(a, b, p, rtl):
+    """The old scene grows and fades into the new one."""
+    h, w = a.shape[:2]
+    return _fade(scaled_rgb(_grown(a, p), w, h), b, p, rtl)
+
+
+def _zoom_yuv(a, b, p, rtl, convert):
+    h, w = a.shape[:2]
+    return _fade(scaled_yuv420(_grown(a, p), w, h), convert(b), p, rtl)
+
+
+def planewise(blend):
+    """A transition that only mixes or moves pixels where they are (`blend` on H×W×C arrays, sizes taken
+    from them), run on each plane of the two frames' yuv420p."""
+    def yuv(a, b, p, rtl, convert):
+        h, w = a.shape[:2]
+        ya, yb = convert(a), convert(b)
+        out = np.empty_like(ya)
+        for po, pa, pb in zip(split(out, w, h), split(ya, w, h), split(yb, w, h)):
+            po[...] = blend(pa[..., None], pb[..., None], p, rtl)[..., 0]
+        return out
+    return yuv
 
 
 @dataclass(frozen=True)
@@ -83,16 +114,17 @@ class Transition:
     name: str
     blend: Callable[[np.ndarray, np.ndarray, float, bool], np.ndarray]
     dip: bool = False       # the two scenes are seen over each other: their text dips out, then in
+    yuv: Optional[Callable] = None     # the same frame from the two frames' yuv420p (see the module's doc)
 
     def __call__(self, a: np.ndarray, b: np.ndarray, p: float, rtl: bool) -> np.ndarray:
         return self.blend(a, b, p, rtl)
 
 
 CUT = Transition("cut", _cut)
-FADE = Transition("fade", _fade, dip=True)
-SLIDE = Transition("slide", _slide)
-WIPE = Transition("wipe", _wipe)
-ZOOM = Transition("zoom", _zoom, dip=True)
+FADE = Transition("fade", _fade, dip=True, yuv=planewise(_fade))
+SLIDE = Transition("slide", _slide, yuv=planewise(_slide))
+WIPE = Transition("wipe", _wipe, yuv=planewise(_wipe))
+ZOOM = Transition("zoom", _zoom, dip=True, yuv=_zoom_yuv)
 
 TEXT_KINDS = ("text", "caption", "counter")
 
@@ -142,11 +174,11 @@ def _with_text(drawer, base: np.ndarray, t: float, text: list[int], w: float) ->
     if not text or w <= 0:
         return base
     full = base.copy()
-    rects = [r for r in (drawer.layers[i].draw(full, t) for i in text) if r is not None]
+    rects = _disjoint([r for r in (drawer.layers[i].draw(full, t) for i in text) if r is not None])
     if w < 1:
-        for x0, y0, x1, y1 in _disjoint(rects):       # each pixel faded once
+        for x0, y0, x1, y1 in rects:       # each pixel faded once
             full[y0:y1, x0:x1] = _fade(base[y0:y1, x0:x1], full[y0:y1, x0:x1], w, False)
-    return full
+    return drawn(full, base, rects)
 
 
 def _disjoint(rects: list) -> list:
@@ -163,9 +195,10 @@ def _disjoint(rects: list) -> list:
     return out
 
 
-def blend_scenes(transition, da, ta: float, db, tb: float, p: float, rtl: bool) -> np.ndarray:
+def blend_scenes(transition, da, ta: float, db, tb: float, p: float, rtl: bool, convert=None) -> np.ndarray:
     """One frame of `transition` at progress p from scene drawer `da` (at its local time ta) to `db`
-    (at tb): shared layers held still on top, text dipped out and in for overlaying transitions.
+    (at tb): shared layers held still on top, text dipped out and in for overlaying transitions. With
+    `convert` (the encoder's yuv420p conversion) and a transition that has `yuv`, the frame is made in YUV.
     A drawer has `.layers` (compose.Layer: .item, .content, .visible(t), .moving(t), .draw(frame, t) -> the
     rectangle drawn on) and `.frame(t, without=indices)`."""
     twins = [(i, j, same) for i, j, same in _twins(da, db) if _still(da.layers[i], ta) and _still(db.layers[j], tb)]
@@ -180,14 +213,21 @@ def blend_scenes(transition, da, ta: float, db, tb: float, p: float, rtl: bool) 
     if dip:     # seen: a's text (1 - p) * wa = 1 - 2p, then b's text p * wb = 2p - 1
         a = _with_text(da, a, ta, text_a, max(0.0, 1 - 2 * p) / max(1e-6, 1 - p))
         b = _with_text(db, b, tb, text_b, max(0.0, 2 * p - 1) / max(1e-6, p))
-    out = transition(a, b, p, rtl)
+    in_yuv = convert is not None and getattr(transition, "yuv", None) is not None
+    if in_yuv:
+        fh, fw = a.shape[:2]
+        yuv = transition.yuv(a, b, p, rtl, convert)
+        out = drawn(rgb_of(yuv, fw, fh), Converted(yuv), ())
+    else:
+        out = transition(a, b, p, rtl)
     if not twins:
         return out
     out = out.copy() if out is a or out is b else out     # never draw on a scene's cached frame
+    rects = []
     for i, j, same in twins:
         la, lb = da.layers[i], db.layers[j]
         if same:
-            la.draw(out, ta, at_rest=True)
+            rects.append(la.draw(out, ta, at_rest=True))
             continue
         x, y, (h, w) = la.content.x, la.content.y, la.content.sprite.rgba.shape[:2]     # logo variants: crossfade
         box = (slice(max(0, y), max(0, y + h)), slice(max(0, x), max(0, x + w)))
@@ -197,4 +237,5 @@ def blend_scenes(transition, da, ta: float, db, tb: float, p: float, rtl: bool) 
         out[box] = under
         la.draw(out, ta, at_rest=True)
         out[box] = _lerp(out[box], theirs, p)
-    return out
+        rects.append((box[1].start, box[0].start, box[1].stop, box[0].stop))
+    return drawn(out, Converted(yuv), rects) if in_yuv else out

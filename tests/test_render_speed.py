@@ -6,6 +6,7 @@ the chroma of its outer MARGIN pixels may differ, by a level)."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from reelforge.compose import Compositor, SceneDrawer
 from reelforge.encode import MARGIN, Pan, YuvFrames, drawn, yuv420
@@ -257,3 +258,58 @@ def test_the_fade_is_the_weighted_sum_for_every_pair_of_values_and_weight():
     for w in range(257):
         want = (a.astype(np.uint32) * (256 - w) + b.astype(np.uint32) * w) >> 8
         assert np.array_equal(_fade(a, b, w / 256, False), want), w
+
+
+def test_the_corner_logo_is_one_sprite_for_every_scene_until_its_file_changes(project):
+    import os
+
+    from PIL import Image
+    tl = build(load_script(project / "ok.yaml"), "fr", platform_for("reels", True))
+
+    def logos():
+        drawers = [SceneDrawer(tl, st) for st in tl.scenes]
+        out = {id(layer.content.sprite): layer.content.sprite for d in drawers for layer in d.layers
+               if layer.item.name == "logo"}
+        for d in drawers:
+            d.close()
+        return out
+    before = logos()
+    assert len(before) <= 2               # the logo and, on dark scenes, its light variant: drawn once each
+    for name in ("logo.png", "logo-light.png"):
+        path = project / "brand" / "demo" / name
+        img = Image.open(path).convert("RGBA")
+        img.paste((255, 0, 0, 255), (0, 0, img.width // 2, img.height))
+        img.save(path)
+        os.utime(path, ns=(1, 1))         # a different file identity whatever the clock's resolution
+    after = logos()
+    assert not set(after) & set(before)
+    assert all((s.rgba[..., 0] > 200).any() for s in after.values())
+
+
+@pytest.mark.parametrize("name", ["fade", "slide", "wipe", "zoom"])
+def test_transition_frames_made_in_yuv_are_the_rgb_transitions_converted(project, name):
+    """Rendering for the encoder, a transition's frame is made from the two scenes' yuv420p (its RGB made
+    from that): what the encoder gets is the RGB transition's conversion, within rounding (a slide's seam
+    may put one chroma column on the other side)."""
+    from reelforge.encode import Converted
+    text = (project / "ok.yaml").read_text("utf-8").replace("    transition: slide\n", f"    transition: {name}\n", 1)
+    (project / "ok.yaml").write_text(text, "utf-8")
+    tl = build(load_script(project / "ok.yaml"), "fr", platform_for("reels", True))
+    convert = YuvFrames()
+    fast, plain = Compositor(tl, convert=convert), Compositor(tl)
+    st, fps = tl.scenes[0], tl.platform.fps
+    assert st.transition.name == name
+    inside = [k for k in range(fast.frame_count()) if abs(k / fps - st.end) < st.transition.duration / 2]
+    assert len(inside) >= 5
+    for k in range(inside[-1] + 1):          # in order, as when encoding
+        frame = fast.frame_at(k / fps)
+        yuv = convert(frame)
+        if k in inside:
+            assert isinstance(frame.under, Converted), k
+            want = yuv420(np.ascontiguousarray(plain.frame_at(k / fps)))
+            assert _psnr(yuv, want) > 45, k
+            luma = np.abs(yuv[:frame.size // 3].astype(int) - want[:frame.size // 3].astype(int))
+            assert np.mean(luma > 3) < 0.001, k
+            assert _psnr(yuv420(np.ascontiguousarray(frame)), yuv) > 45, k      # the RGB frame is that picture
+    fast.close()
+    plain.close()
