@@ -11,13 +11,21 @@ import threading
 import numpy as np
 
 _local = threading.local()              # an swscale context is not thread-safe: one per thread
+CONTEXTS = 32                           # swscale contexts kept per thread, one per conversion shape
 
 
 def _reformat(frame, **how):
+    """swscale's conversion of `frame`. A context is set up for each shape of conversion (sizes, formats),
+    which costs more than converting a small rectangle: the last CONTEXTS shapes keep theirs."""
     from av.video.reformatter import VideoReformatter
-    r = getattr(_local, "reformatter", None)
-    if r is None:
-        r = _local.reformatter = VideoReformatter()
+    kept = getattr(_local, "contexts", None)
+    if kept is None:
+        kept = _local.contexts = {}
+    key = (frame.width, frame.height, frame.format.name, *sorted(how.items()))
+    r = kept.pop(key, None) or VideoReformatter()
+    kept[key] = r                       # the most recent last
+    if len(kept) > CONTEXTS:
+        del kept[next(iter(kept))]
     # no slice threads: a forked worker would hang freeing a context whose threads it lacks
     return r.reformat(frame, interpolation="BICUBIC", threads=1, **how)
 
