@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import sys
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Mapping, Optional
@@ -567,6 +567,8 @@ def _blurred(alpha: Image.Image, radius: float) -> Image.Image:
 
 
 DRAWN = Pictures("drawn")   # everything a block depends on (as for a fit, and the highlight) -> its pixels
+RECENT: dict[str, Block] = {}   # blocks drawn lately in this process (a caption's plain and coloured text)
+KEEP_RECENT = 16
 
 
 def render_text(text: str, fonts: Fonts, style: Style, box_w: float, box_h: float, *,
@@ -574,19 +576,48 @@ def render_text(text: str, fonts: Fonts, style: Style, box_w: float, box_h: floa
                 highlight: Optional[tuple[int, RGBA]] = None, lang: Optional[str] = None,
                 size: Optional[float] = None) -> Block:
     """Rasterise `text` fitted into a box_w × box_h box (from `size` down, if given). See the module
-    docstring. Remembered between runs: a fresh `preview` reads an unchanged block instead of drawing it."""
+    docstring. Remembered between runs: a fresh `preview` reads an unchanged block instead of drawing it.
+    A highlighted word is cut from the text drawn whole in the highlight colour: a karaoke or pill
+    caption of n words draws its text twice, not n times."""
     key = digest([_fonts_key(fonts), _layout_code(), text, repr(style), box_w, box_h, direction, valign,
                   highlight, lang, size])
-    known = DRAWN.get(key)
-    if known is not None:
-        image, f = known
-        return Block(image=image, offset=tuple(f["offset"]), size_px=f["size_px"], fits=f["fits"],
-                     lines=tuple(f["lines"]), word_boxes=tuple(tuple(b) for b in f["word_boxes"]),
-                     direction=f["direction"])
-    block = _drawn(text, fonts, style, box_w, box_h, direction, valign, highlight, lang, size)
-    DRAWN.put(key, block.image, {"offset": block.offset, "size_px": block.size_px, "fits": block.fits,
-                                  "lines": block.lines, "word_boxes": block.word_boxes, "direction": block.direction})
+    block = RECENT.pop(key, None)
+    if block is None:
+        known = DRAWN.get(key)
+        if known is not None:
+            image, f = known
+            block = Block(image=image, offset=tuple(f["offset"]), size_px=f["size_px"], fits=f["fits"],
+                          lines=tuple(f["lines"]), word_boxes=tuple(tuple(b) for b in f["word_boxes"]),
+                          direction=f["direction"])
+        else:
+            if highlight is None:
+                block = _drawn(text, fonts, style, box_w, box_h, direction, valign, None, lang, size)
+            else:
+                how = dict(direction=direction, valign=valign, lang=lang, size=size)
+                plain = render_text(text, fonts, style, box_w, box_h, **how)
+                coloured = render_text(text, fonts, replace(style, color=highlight[1]), box_w, box_h, **how)
+                block = replace(plain, image=_highlighted(plain, coloured, highlight[0], style))
+            DRAWN.put(key, block.image, {"offset": block.offset, "size_px": block.size_px, "fits": block.fits,
+                                          "lines": block.lines, "word_boxes": block.word_boxes,
+                                          "direction": block.direction})
+    RECENT[key] = block                 # the most recent last
+    if len(RECENT) > KEEP_RECENT:
+        del RECENT[next(iter(RECENT))]
     return block
+
+
+def _highlighted(plain: Block, coloured: Block, k: int, style: Style) -> Image.Image:
+    """`plain` with word k as `coloured` (the same text drawn in the highlight colour) draws it: through the
+    mask `_drawn` uses for a highlight (the word's box, 1 px wider, the stroke and 2 px taller), set in
+    the cropped block's coordinates, whole pixels off the canvas': the same pixels, since text, stroke
+    and shadow are the same in both but for the fill colour."""
+    if not 0 <= k < len(plain.word_boxes):
+        return plain.image
+    stroke = int(round(style.stroke_px * (plain.size_px / style.size_px if style.size_px else 1.0)))
+    x0, y0, x1, y1 = plain.word_boxes[k]
+    mask = Image.new("L", plain.image.size, 0)
+    ImageDraw.Draw(mask).rectangle((x0 - 1, y0 - stroke - 2, x1 + 1, y1 + stroke + 2), fill=255)
+    return Image.composite(coloured.image, plain.image, mask)
 
 
 def _drawn(text, fonts, style, box_w, box_h, direction, valign, highlight, lang, size) -> Block:

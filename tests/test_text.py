@@ -101,3 +101,25 @@ def test_clean_keeps_tatweel_and_one_digit_set():
     assert clean("مجانـــا ٢٠٢٥") == "مجانـــا 2025"      # on screen as written (issue 13); captions strip it
     assert clean("2025", "arabic-indic") == "٢٠٢٥"
     assert missing_chars("卡片", FONTS) == ["卡", "片"]
+
+
+@pytest.mark.parametrize("text, direction", [
+    ("سجّل الآن في Pass Jeunes قبل 30/06", "rtl"),
+    ("Inscris-toi vite au programme\navant le 30 juin", None)])
+@pytest.mark.parametrize("look", [{}, {"stroke_px": 3, "shadow_color": (0, 0, 0, 160), "shadow_offset": (2, 3),
+                                       "shadow_blur_px": 2}, {"box_color": (20, 40, 60, 230), "box_padding_px": 10}])
+def test_a_highlighted_word_cut_from_the_coloured_text_is_the_highlight_drawn(text, direction, look):
+    """render_text draws a caption's text twice (plain, and whole in the highlight colour) and cuts each
+    highlighted word from the second: the very pixels drawing it highlighted gives."""
+    from dataclasses import replace
+
+    from reelforge import text as T
+    st = replace(style(size_px=44, min_size_px=30), **look)
+    hl = (255, 200, 60, 255)
+    n = len(render_text(text, FONTS, st, 700, 300, direction=direction).word_boxes)
+    assert n >= 5
+    for k in range(n + 1):             # and one past the last word: nothing highlighted
+        got = render_text(text, FONTS, st, 700, 300, direction=direction, highlight=(k, hl))
+        want = T._drawn(text, FONTS, st, 700, 300, direction, "center", (k, hl), None, None)
+        assert got.offset == want.offset and got.word_boxes == want.word_boxes
+        assert np.array_equal(np.asarray(got.image), np.asarray(want.image)), k
