@@ -593,17 +593,29 @@ def render_text(text: str, fonts: Fonts, style: Style, box_w: float, box_h: floa
             if highlight is None:
                 block = _drawn(text, fonts, style, box_w, box_h, direction, valign, None, lang, size)
             else:
-                how = dict(direction=direction, valign=valign, lang=lang, size=size)
-                plain = render_text(text, fonts, style, box_w, box_h, **how)
-                coloured = render_text(text, fonts, replace(style, color=highlight[1]), box_w, box_h, **how)
+                how = (box_w, box_h, direction, valign, None, lang, size)
+                plain = _recent(fonts, text, style, *how)
+                coloured = _recent(fonts, text, replace(style, color=highlight[1]), *how)
                 block = replace(plain, image=_highlighted(plain, coloured, highlight[0], style))
             DRAWN.put(key, block.image, {"offset": block.offset, "size_px": block.size_px, "fits": block.fits,
                                           "lines": block.lines, "word_boxes": block.word_boxes,
                                           "direction": block.direction})
+    return _keep(key, block)
+
+
+def _keep(key: str, block: Block) -> Block:
     RECENT[key] = block                 # the most recent last
     if len(RECENT) > KEEP_RECENT:
         del RECENT[next(iter(RECENT))]
     return block
+
+
+def _recent(fonts: Fonts, text: str, style: Style, *how) -> Block:
+    """A block drawn lately in this process, or drawn now (not written to the memo: a highlighted block
+    is, whole)."""
+    key = digest([_fonts_key(fonts), _layout_code(), text, repr(style), *how])
+    block = RECENT.pop(key, None)
+    return _keep(key, block if block is not None else _drawn(text, fonts, style, *how))
 
 
 def _highlighted(plain: Block, coloured: Block, k: int, style: Style) -> Image.Image:
