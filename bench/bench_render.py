@@ -251,19 +251,21 @@ def main():
                         "motion": build(load_script(motion), "fr", registry()["reels"])}
             vertical = [build(script, "fr", registry()[n]) for n in ("reels", "shorts", "tiktok")]
             renders = {name: Clock() for name in variants}
-            three = Clock()
-            for k in range(args.runs):      # interleaved, the fastest counts: the machine is shared
-                for name, v in variants.items():
-                    renders[name](lambda: render_one(v, tmp / name, draft=False))
-                three(lambda: render_outputs(Prepared(script, False, {}, vertical), tmp / "three"))
-            floors = {}
+            three, floors = Clock(), {}
+            # each render timed beside its own floors, run after run (the fastest counts): this machine's
+            # load drifts, and a ratio of two figures measured minutes apart would measure the drift
             for name, v in variants.items():
+                renders[name](lambda: render_one(v, tmp / name, draft=False))
                 video = next((tmp / name).rglob("reels.mp4"))
                 rgb_cmd, yuv_cmd, raw = floor_commands(v, video, tmp)
                 rgb, yuv = Clock(), Clock()
                 for k in range(args.runs):
+                    if k:
+                        renders[name](lambda: render_one(v, tmp / name, draft=False))
                     rgb(lambda: subprocess.run(rgb_cmd, check=True))
                     yuv(lambda: subprocess.run(yuv_cmd, check=True))
+                    if name == "example":
+                        three(lambda: render_outputs(Prepared(script, False, {}, vertical), tmp / "three"))
                 raw.unlink()
                 floors[name] = rgb, yuv
             preview_frame(script, "fr", "reels", 7.0)            # warm: fonts, images (a long-lived studio)

@@ -359,7 +359,7 @@ class YuvFrames:
     converts only the rectangles drawn on; any other frame is compared with the previous one and only
     the rectangle that changed is converted. Buffers once returned are never modified."""
 
-    def __init__(self, keep: int = 12):
+    def __init__(self, keep: int = 6):
         self.keep = keep
         self.known: list[tuple[np.ndarray, np.ndarray]] = []     # (frame, its yuv), most recent last
         self.prev: Optional[tuple[np.ndarray, np.ndarray]] = None
