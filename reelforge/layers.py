@@ -6,7 +6,6 @@ multiply-add. Everything here runs before the frame loop; the loop only blends.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Optional
@@ -19,6 +18,7 @@ from .encode import Converted, Pan, drawn
 from .errors import ReelforgeError, display
 from .language import has_arabic
 from .media import VideoSource
+from .memo import file_id
 from .model import Brand, TextStyle
 from .pixels import rgb_of, scaled_yuv420
 from .registry import CAPTIONS, ELEMENTS
@@ -247,11 +247,7 @@ def place_logo(timeline: Timeline, background_rgb: np.ndarray) -> Optional[Place
         return None
     x, y, w, h = box
     path = str(logo_variant(timeline.brand, background_rgb[y:y + h, x:x + w]))
-    try:
-        st = os.stat(path)
-    except OSError:
-        st = None           # load_image says what is wrong
-    return Placed(_logo_sprite(path, st and (st.st_mtime_ns, st.st_size), w, h), x, y)
+    return Placed(_logo_sprite(path, file_id(path), w, h), x, y)      # unreadable: load_image says why
 
 
 @lru_cache(maxsize=8)
