@@ -1,13 +1,19 @@
 """The frame loop: draw a Timeline frame by frame, re-blending only what moves.
 
-Each scene's sprites are rasterised once (layers.py). Layers at rest are blended onto the
-background once and that composite is reused until the set of resting layers changes; a frame
-where nothing moves is the cached array itself. Moving layers (enter/exit animations, word
-reveals, videos) are blended on a copy, or, when the frame before had the same moving layers over the
-same composite, only where one of them shows something else. Every frame says what it was drawn over
-and where (encode.drawn): the encoder converts only those rectangles to YUV. A layer's content is a Placed sprite, or a moving source
-redrawn every frame: its `.frame(t)` is opaque RGB pasted at `.origin` (a video), or RGBA (an array or
-a Sprite) blended there and animated like a sprite (a Lottie animation, a counter).
+Each scene's sprites are rasterised once (layers.py). Layers at rest are blended onto the background once
+and that composite is reused until the set of resting layers changes; a frame where nothing moves is the
+cached composite itself. Moving layers (enter/exit animations, word reveals, videos) are blended on a
+copy, or, when the frame before had the same moving layers over the same composite, only where one of
+them shows something else. A layer's content is a Placed sprite, or a moving source redrawn every frame:
+its `.frame(t)` is opaque RGB pasted at `.origin` (a video), or RGBA (an array or a Sprite) blended there
+and animated like a sprite (a Lottie animation, a counter).
+
+Rendering for the encoder (`convert`, the encoder's encode.YuvFrames), frames are composed in its
+yuv420p: the background's conversion (a drifting gradient's cut from its big image's, a zoom's scaled
+straight to it, a still's converted once) with the sprites blended on its planes (Sprite.blend_yuv), and
+a frame's RGB is made from its YUV only when something draws what is not a sprite (a video) or asks for
+it (encode.Converted). Otherwise every frame says what it was drawn over and where (encode.drawn): the
+encoder converts only those rectangles.
 """
 from __future__ import annotations
 
@@ -18,9 +24,10 @@ import numpy as np
 from PIL import Image
 
 from .animation import DECORATED, EASINGS, REST, Pose, keyframed, pose, stagger
-from .encode import drawn, merged_rects as _merged
+from .encode import Converted, Pan, as_rgb, drawn, merged_rects as _merged
 from .layers import Background, Placed, Sprite, Sprites, placed_item, place_logo
 from .model import Animation
+from .pixels import split
 from .registry import TRANSITIONS
 from .timeline import Item, SceneTime, Timeline
 from .transitions import blend_scenes
@@ -274,8 +281,9 @@ def _bar(bx: tuple, radius: int, accent, m: int) -> tuple[Sprite, int, int]:
 class SceneDrawer:
     """Draws one scene at any scene-local time."""
 
-    def __init__(self, timeline: Timeline, st: SceneTime, extra_layers=(), background: Optional[Background] = None):
-        self.st = st
+    def __init__(self, timeline: Timeline, st: SceneTime, extra_layers=(), background: Optional[Background] = None,
+                 convert=None):
+        self.st, self.convert = st, convert
         self.bg = background if background is not None else Background(st, timeline)   # the studio hands one over
         where = f"scenes[{st.index}] ({st.scene.id})"
         accent, ink = timeline.brand.rgba("accent"), timeline.brand.rgba("dark")
@@ -293,30 +301,54 @@ class SceneDrawer:
         self._base: Optional[np.ndarray] = None
         self._last: Optional[tuple] = None     # (base, moving layers, frame, their looks) of the last moving frame
 
-    def frame(self, t: float, without=()) -> np.ndarray:
-        """The scene at local time t; `without`: indices of layers left out (drawn by a transition)."""
+    def frame(self, t: float, without=()):
+        """The scene at local time t (an RGB array, or with `convert` possibly a Converted frame: as_rgb);
+        `without`: indices of layers left out (drawn by a transition)."""
         visible = [(i, layer) for i, layer in enumerate(self.layers) if layer.visible(t) and i not in without]
         resting = tuple(i for i, layer in visible if not layer.moving(t))
         moving = [layer for i, layer in visible if layer.moving(t)]
         key = self.bg.key(t)                 # the background holds still while its key does
         if key != self._bg_key or resting != self._key:
-            base = self.bg.fresh(t)          # ours: the resting layers are drawn on it in place
-            under, shapes = getattr(base, "under", None), getattr(base, "rects", ())
-            rects = [self.layers[i].draw(base, t, at_rest=True) for i in resting]
             self._bg_key, self._key = key, resting
-            self._base = drawn(base, under, [*shapes, *rects]) if under is not None else base
+            self._base = self._resting(t, resting) if self.convert is None else self._resting_yuv(t, resting)
         if not moving:
             return self._base
-        size = (self._base.shape[1], self._base.shape[0])
+        size = (self.bg.w, self.bg.h)
         looks = [layer.look(t, size) for layer in moving]
         return self._moved(moving, looks)
+
+    def _resting(self, t: float, resting: tuple) -> np.ndarray:
+        """The background at t with the resting layers drawn on it, saying what it was drawn over."""
+        base = self.bg.fresh(t)          # ours: the resting layers are drawn on it in place
+        under, shapes = getattr(base, "under", None), getattr(base, "rects", ())
+        rects = [self.layers[i].draw(base, t, at_rest=True) for i in resting]
+        return drawn(base, under, [*shapes, *rects]) if under is not None else base
+
+    def _resting_yuv(self, t: float, resting: tuple) -> Converted:
+        """The same composite made in the encoder's yuv420p: the background's conversion (a drifting
+        gradient's cut from its big image's, a zoom's scaled straight to it, a still's converted once) with
+        its shapes and the resting layers' sprites blended on its planes (Sprite.blend_yuv). Its RGB is made
+        only if something draws on it."""
+        under, shapes = self.bg.parts(t)
+        w, h = self.bg.w, self.bg.h
+        yuv = self.convert.of(under)
+        looks = [*shapes, *(self.layers[i].look(t, (w, h), at_rest=True) for i in resting)]
+        if looks and not isinstance(under, Pan):       # a pan's conversion is a new array, others are kept
+            yuv = yuv.copy()
+        planes = split(yuv, w, h)
+        for sprite, x, y in looks:
+            sprite.blend_yuv(planes, x, y)
+        return under if isinstance(under, Converted) and not looks else Converted(yuv, w, h)
 
     def _moved(self, moving: list, looks: list) -> np.ndarray:
         """The resting composite with the moving layers drawn on. Each frame says what it was drawn over
         and where (the encoder converts only that): over the resting composite, or, when the previous
         frame had the same moving layers over the same composite, over that frame, redrawn only where a
         layer shows something else (a caption between two words, a progress bar that has not grown)."""
-        base, (fw, fh) = self._base, (self._base.shape[1], self._base.shape[0])
+        if isinstance(self._base, Converted) and all(isinstance(what, (Sprite, Sprites)) for what, _, _ in looks):
+            return self._moved_yuv(moving, looks)
+        base = as_rgb(self._base)
+        fh, fw = base.shape[:2]
         last = self._last
         if last is not None and last[0] is base and last[1] == moving:
             prev, before = last[2], last[3]
@@ -334,6 +366,21 @@ class SceneDrawer:
         else:
             frame = base.copy()
             frame = drawn(frame, base, [show(frame, look) for look in looks])
+        self._last = (base, moving, frame, looks)
+        return frame
+
+    def _moved_yuv(self, moving: list, looks: list) -> Converted:
+        """The same made in the encoder's yuv420p: the moving layers' sprites blended on the planes of the
+        resting composite (the previous frame again if they show what they showed)."""
+        base, last = self._base, self._last
+        if last is not None and last[0] is base and last[1] == moving and \
+                all(a[0] is b[0] and a[1:] == b[1:] for a, b in zip(last[3], looks)):
+            return last[2]
+        yuv = base.yuv.copy()
+        planes = split(yuv, base.w, base.h)
+        for what, x, y in looks:
+            what.blend_yuv(planes, x, y)
+        frame = Converted(yuv, base.w, base.h)
         self._last = (base, moving, frame, looks)
         return frame
 
@@ -359,7 +406,7 @@ class Compositor:
             for k in [k for k in self._drawers if k < i - 1]:
                 self._drawers.pop(k).close()
             st = self.tl.scenes[i]
-            self._drawers[i] = SceneDrawer(self.tl, st, self.extra(st))
+            self._drawers[i] = SceneDrawer(self.tl, st, self.extra(st), convert=self.convert)
         return self._drawers[i]
 
     def _local(self, i: int, t: float) -> np.ndarray:
@@ -367,6 +414,10 @@ class Compositor:
         return self.drawer(i).frame(min(max(0.0, t - st.start), st.duration - 1e-6))
 
     def frame_at(self, t: float) -> np.ndarray:
+        """The RGB frame at t."""
+        return as_rgb(self._frame(t))
+
+    def _frame(self, t: float):
         scenes = self.tl.scenes
         i = next((k for k, s in enumerate(scenes) if t < s.end), len(scenes) - 1)
         for a, b in ((i, i + 1), (i - 1, i)):
@@ -381,10 +432,12 @@ class Compositor:
                                     self.convert)
         return self._local(i, t)
 
-    def frames(self) -> Iterator[np.ndarray]:
+    def frames(self) -> Iterator:
+        """Every frame, for the encoder: RGB arrays, or (with `convert`) Converted frames whose RGB nothing
+        needed."""
         fps = self.tl.platform.fps
         for k in range(self.frame_count()):
-            yield self.frame_at(k / fps)
+            yield self._frame(k / fps)
 
     def frame_count(self) -> int:
         return max(1, round(self.tl.duration * self.tl.platform.fps))

@@ -19,7 +19,7 @@ import numpy as np
 
 from .errors import ReelforgeError, RenderError, display
 from .ffmpeg import ffmpeg_exe
-from .pixels import planes, split
+from .pixels import planes, rgb_of, split
 from .platforms import Platform
 
 
@@ -295,13 +295,26 @@ class Pan:
 
 
 class Converted:
-    """The yuv420p of a frame, made with it (a zoom is scaled straight to yuv420p, and its RGB made from
-    that): the encoder takes it as it is."""
+    """A w×h frame made in yuv420p (a zoom scaled straight to it, a composite blended in it, a transition
+    mixed on its planes): the encoder takes `yuv` as it is, and its RGB is made from that only if something
+    asks for it (`rgb`, `as_rgb`): drawing on it, a transition, a cover picture."""
 
-    __slots__ = ("yuv",)
+    __slots__ = ("yuv", "w", "h", "_rgb")
 
-    def __init__(self, yuv: np.ndarray):
-        self.yuv = yuv
+    def __init__(self, yuv: np.ndarray, w: int, h: int):
+        self.yuv, self.w, self.h, self._rgb = yuv, w, h, None
+
+    @property
+    def rgb(self) -> "DrawnOver":
+        """The RGB frame (made once), marked as drawn over this conversion with nothing drawn on it."""
+        if self._rgb is None:
+            self._rgb = drawn(rgb_of(self.yuv, self.w, self.h), self, ())
+        return self._rgb
+
+
+def as_rgb(frame) -> np.ndarray:
+    """A frame of the compositor as an RGB array (a Converted one's RGB made from its YUV)."""
+    return frame.rgb if isinstance(frame, Converted) else frame
 
 
 class DrawnOver(np.ndarray):
@@ -366,6 +379,8 @@ class YuvFrames:
         self._phases: tuple = (None, {})                         # (big, {(x & 1, y & 1): its planes})
 
     def __call__(self, frame: np.ndarray) -> np.ndarray:
+        if isinstance(frame, Converted):
+            return frame.yuv
         yuv = self._known(frame)
         if yuv is None:
             yuv = self._drawn(frame) if getattr(frame, "under", None) is not None else self._compared(frame)
@@ -391,18 +406,20 @@ class YuvFrames:
 
     def _drawn(self, frame: DrawnOver) -> np.ndarray:
         h, w = frame.shape[:2]
-        under, rects = frame.under, list(frame.rects)
-        if isinstance(under, Pan):
-            yuv = self._pan(under)
-        elif isinstance(under, Converted):
-            yuv = under.yuv.copy() if rects else under.yuv
-        else:
-            yuv = self(under)
-            if rects:
-                yuv = yuv.copy()
+        rects = list(frame.rects)
+        yuv = self.of(frame.under)
+        if rects and not isinstance(frame.under, Pan):     # a pan's is new
+            yuv = yuv.copy()
         for box in merged_rects([_grown(r, w, h) for r in rects]):
             yuv420(frame, yuv, box)
         return yuv
+
+    def of(self, under) -> np.ndarray:
+        """The yuv420p of what a frame is drawn over: an RGB frame, a Pan (a new array) or a Converted
+        frame. Not to be modified, but for a Pan's."""
+        if isinstance(under, Pan):
+            return self._pan(under)
+        return self(under)
 
     def _pan(self, pan: Pan) -> np.ndarray:
         """The window's yuv420p, each plane cut from the big image's conversion at the window's parity (the

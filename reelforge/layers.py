@@ -14,13 +14,13 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .config.limits import IMAGE_PIXELS
-from .encode import Converted, Pan, drawn
+from .encode import MARGIN, Converted, Pan, drawn
 from .errors import ReelforgeError, display
 from .language import has_arabic
 from .media import VideoSource
 from .memo import file_id
 from .model import Brand, TextStyle
-from .pixels import rgb_of, scaled_yuv420
+from .pixels import scaled_yuv420
 from .registry import CAPTIONS, ELEMENTS
 from .text import Fonts, Style, clean, fit_together, render_text
 from .timeline import Item, Timeline
@@ -33,11 +33,11 @@ class Sprite:
     alpha > 0, `box`) is prepared and blended: the transparent margins of a caption canvas or a kinetic
     headline's room to move cost nothing."""
 
-    __slots__ = ("w", "h", "rgb_p", "inv_a", "rgba", "box")
+    __slots__ = ("w", "h", "rgb_p", "inv_a", "rgba", "box", "_yuv")
 
     def __init__(self, rgba: np.ndarray):
         rgba = np.ascontiguousarray(rgba, dtype=np.uint8)
-        self.rgba = rgba
+        self.rgba, self._yuv = rgba, None
         self.h, self.w = rgba.shape[:2]
         alpha = rgba[..., 3]
         rows = np.flatnonzero(alpha.any(axis=1))
@@ -92,6 +92,88 @@ class Sprite:
         np.add(v, self.rgb_p[sy:sy + y1 - y0, sx:sx + x1 - x0], out=region, casting="unsafe")
         return r
 
+    def blend_yuv(self, planes, x: int, y: int) -> Optional[tuple[int, int, int, int]]:
+        """The sprite at (x, y) over a yuv420p frame's planes (Y, U, V), in place, as the encoder would
+        convert the RGB blend: luma pixel by pixel (the conversion is linear), chroma through swscale's own
+        chroma filter (see `_yuv_prepared`), over the ink and the MARGIN pixels around it that the filter
+        reaches. Within a level or two of converting the RGB blend, but for chroma where the background's
+        colour changes sharply under a glyph's edge (tests/test_render_speed.py). -> the rectangle of the
+        frame drawn on, as `blend`."""
+        luma = planes[0]
+        fh, fw = luma.shape
+        r = self.rect(x, y, fw, fh)
+        if r is None:
+            return None
+        x0, y0, x1, y1 = r
+        ix, iy = x + self.box[0], y + self.box[1]          # the ink's corner in the frame
+        yp, inv, (cu, cv, cinv) = self._yuv_prepared(ix & 1, iy & 1)
+        _over(luma[y0:y1, x0:x1], yp[y0 - iy:y1 - iy, x0 - ix:x1 - ix], inv[y0 - iy:y1 - iy, x0 - ix:x1 - ix])
+        cx, cy = (ix - (ix & 1) - MARGIN) // 2, (iy - (iy & 1) - MARGIN) // 2    # the chroma canvas's corner
+        k0x, k0y = max(cx, 0), max(cy, 0)
+        k1x, k1y = min(cx + cinv.shape[1], fw // 2), min(cy + cinv.shape[0], fh // 2)
+        if k0x < k1x and k0y < k1y:
+            cut = (slice(k0y - cy, k1y - cy), slice(k0x - cx, k1x - cx))
+            for plane, cp in zip(planes[1:], (cu, cv)):
+                v = plane[k0y:k1y, k0x:k1x].astype(np.int32)
+                v *= cinv[cut]
+                v += cp[cut]
+                v //= 255
+                plane[k0y:k1y, k0x:k1x] = np.clip(v, 0, 255, out=v)
+        return r
+
+    def _yuv_prepared(self, px: int, py: int):
+        """The sprite in the encoder's YUV, premultiplied like rgb_p (×255, plus the rounding 127), with its
+        255 - alpha. Luma per pixel of the ink (αY = 16α + Y(premultiplied RGB) - 16, the conversion being
+        linear). Chroma as swscale filters it, for an ink corner at parity (px, py) (the chroma blocks a sprite
+        covers depend on it): on a canvas of the ink and MARGIN transparent pixels around it, starting on a
+        block, swscale converts the premultiplied RGB (its chroma is F(αU) - 128·F(α) + 128, F the filter) and
+        an image whose blue is the alpha (its chroma gives F(α)), both at 16 bits. Over a background whose
+        colour is even across the filter's reach, blending these is the conversion of the RGB blend."""
+        from .pixels import yuv420p16
+        if self._yuv is None:
+            self._yuv = {}
+        prepared = self._yuv.get((px, py))
+        if prepared is None:
+            bx0, by0, bx1, by1 = self.box
+            h, w = by1 - by0, bx1 - bx0
+            ph, pw = (MARGIN + py + h + MARGIN + 1) // 2 * 2, (MARGIN + px + w + MARGIN + 1) // 2 * 2
+            canvas = np.zeros((ph, pw, 3), np.uint8)
+            ink = (slice(MARGIN + py, MARGIN + py + h), slice(MARGIN + px, MARGIN + px + w))
+            canvas[ink] = self.rgb_p
+            ys, us, vs = yuv420p16(canvas)
+            canvas[...] = 0
+            canvas[ink + (2,)] = self.rgba[by0:by1, bx0:bx1, 3]
+            black, blue = _chroma_scale()
+            alpha = (yuv420p16(canvas)[1] - np.float32(black)) / np.float32(blue - black)      # F(α)
+            mean_a = np.rint(alpha * 255)        # may pass 0 or 255 a little: the filter rings
+            cp = [np.rint(((c - np.float32(black)) / 256 + 128 * alpha) * 255 + 127).astype(np.int32) for c in (us, vs)]
+            prepared = self._yuv[(px, py)] = (*cp, (255 - mean_a).astype(np.int32))
+            if "y" not in self._yuv:
+                a = self.rgba[by0:by1, bx0:bx1, 3].astype(np.float32)
+                luma = (ys[ink] / np.float32(256) - 16) * 255 + 16 * a + 127
+                self._yuv["y"] = (np.rint(luma).astype(np.uint16), (255 - a).astype(np.uint16))
+        return (*self._yuv["y"], prepared)
+
+
+@lru_cache(maxsize=1)
+def _chroma_scale() -> tuple[float, float]:
+    """The 16-bit U of black and of pure blue in swscale's conversion (what `_yuv_prepared` reads alpha by)."""
+    from .pixels import yuv420p16
+    img = np.zeros((2, 2, 3), np.uint8)
+    black = float(yuv420p16(img)[1][0, 0])
+    img[..., 2] = 255
+    return black, float(yuv420p16(img)[1][0, 0])
+
+
+def _over(region: np.ndarray, premultiplied: np.ndarray, inv_a: np.ndarray) -> None:
+    """region = (region·(255 - a) + premultiplied·255 + 127) // 255 in place, on one plane (the +127 and the
+    ·255 are in `premultiplied`, a 16-bit integer array)."""
+    v = region.astype(np.uint16)
+    v *= inv_a
+    v += premultiplied
+    v //= 255
+    region[...] = v
+
 
 class Sprites:
     """Sprites drawn one over another as one (a kinetic headline's words, each moving on its own): `parts`
@@ -108,6 +190,9 @@ class Sprites:
     def blend(self, frame: np.ndarray, x: int, y: int, clip=None) -> Optional[tuple[int, int, int, int]]:
         rects = [r for r in (s.blend(frame, x + px, y + py, clip) for s, px, py in self.parts) if r is not None]
         return _union(rects)
+
+    def blend_yuv(self, planes, x: int, y: int) -> Optional[tuple[int, int, int, int]]:
+        return _union([r for r in (s.blend_yuv(planes, x + px, y + py) for s, px, py in self.parts) if r is not None])
 
     @property
     def rgba(self) -> np.ndarray:
@@ -385,17 +470,20 @@ class Motion:
             self.shapes.append((sprite, rnd.uniform(-0.1, 1.0) * w, rnd.uniform(-0.1, 1.0) * h,
                                 v * np.cos(a), v * np.sin(a), rnd.uniform(0, 6.28)))
 
-    def frame(self, t: float) -> np.ndarray:
+    def parts(self, t: float) -> tuple[Pan, list[tuple[Sprite, int, int]]]:
+        """The frame at t as the window of the big gradient it shows, and the shapes over it (Sprite, x, y)."""
         q = min(1.0, max(0.0, t / self.duration))
         ox = int(round((self.travel - 1) * (q if self.dir[0] >= 0 else 1 - q)))
         oy = int(round((self.travel - 1) * (q if self.dir[1] >= 0 else 1 - q)))
-        out = self.big[oy:oy + self.h, ox:ox + self.w].copy()
-        drawn_on = []
-        for sprite, x, y, vx, vy, phase in self.shapes:
-            bob = np.sin(phase + t * 1.3) * sprite.h * 0.06
-            drawn_on.append(sprite.blend(out, int(x + vx * t), int(y + vy * t + bob)))
+        shapes = [(sprite, int(x + vx * t), int(y + vy * t + np.sin(phase + t * 1.3) * sprite.h * 0.06))
+                  for sprite, x, y, vx, vy, phase in self.shapes]
+        return Pan(self.big, ox, oy, self.w, self.h), shapes
+
+    def frame(self, t: float) -> np.ndarray:
+        pan, shapes = self.parts(t)
+        out = pan.window().copy()
         # the gradient only pans: the encoder cuts its YUV from the big gradient's, converts only the shapes
-        return drawn(out, Pan(self.big, ox, oy, self.w, self.h), drawn_on)
+        return drawn(out, pan, [sprite.blend(out, x, y) for sprite, x, y in shapes])
 
 
 class Background:
@@ -430,7 +518,7 @@ class Background:
                 self.still, self.zoom = np.asarray(base.convert("RGB")).copy(), 1.0
             else:
                 self.source = np.asarray(fit(img, round(self.w * bg.zoom), round(self.h * bg.zoom), bg.fit))
-                self.still = self._zoomed(0.0) if self.zoom > 1 else self.source
+                self.still = self._zoomed(0.0).rgb if self.zoom > 1 else self.source
         else:
             self.video = VideoSource(str(bg.file), self.w, self.h, start=bg.start, loop=bg.loop, where=where)
             self.still = self.video.frame(0.0)
@@ -439,18 +527,17 @@ class Background:
     def static(self) -> bool:
         return self.video is None and self.motion is None and (self.kind != "image" or self.zoom <= 1.0)
 
-    def _zoomed(self, t: float) -> np.ndarray:
+    def _zoomed(self, t: float) -> Converted:
         """Slow zoom from 1 to `zoom` over the scene: a centred crop of the pre-scaled source, scaled and
-        converted to the encoder's yuv420p by swscale in one pass, and the RGB frame made from that (10 ms
-        where Pillow's scaling alone took 20). The crop is whole pixels: its edge is at most half a pixel
-        from the exact one, under the ZOOM_STEP_PX the edge moves at each redraw."""
+        converted to the encoder's yuv420p by swscale in one pass (its RGB, if asked for, made from that:
+        10 ms where Pillow's scaling alone took 20). The crop is whole pixels: its edge is at most half a
+        pixel from the exact one, under the ZOOM_STEP_PX the edge moves at each redraw."""
         src = self.source
         sh, sw = src.shape[:2]
         z = 1 + (self.zoom - 1) * min(1.0, t / max(self.duration, 0.01))
         x0 = round((sw - min(sw, self.w * self.zoom / z)) / 2)
         y0 = round((sh - min(sh, self.h * self.zoom / z)) / 2)
-        yuv = scaled_yuv420(src[y0:sh - y0, x0:sw - x0], self.w, self.h)
-        return drawn(rgb_of(yuv, self.w, self.h), Converted(yuv), ())
+        return Converted(scaled_yuv420(src[y0:sh - y0, x0:sw - x0], self.w, self.h), self.w, self.h)
 
     def key(self, t: float):
         """What the frame at t depends on: equal keys, equal frames. A slow zoom moves the frame's edge by
@@ -469,7 +556,18 @@ class Background:
         """A new array of a moving background's frame at `key`."""
         if self.motion is not None:
             return self.motion.frame(key / DECOR_FPS)
-        return self._zoomed(key * self.zoom_step())
+        return self._zoomed(key * self.zoom_step()).rgb
+
+    def parts(self, t: float) -> tuple:
+        """The frame at t as the encoder can take it without converting what it knows: (under, shapes over
+        it (Sprite, x, y)), under a drifting gradient's Pan, a zoom's Converted frame or an RGB array."""
+        if self.video is not None:
+            return self.video.frame(t), ()
+        if self.static:
+            return self.still, ()
+        if self.motion is not None:
+            return self.motion.parts(self.key(t) / DECOR_FPS)
+        return self._zoomed(self.key(t) * self.zoom_step()), ()
 
     def frame(self, t: float) -> np.ndarray:
         """The frame at t: the same array for as long as the background holds still."""

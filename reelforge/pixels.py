@@ -49,6 +49,15 @@ def planes(rgb: np.ndarray) -> list[np.ndarray]:
     return _views(_reformat(_rgb_frame(rgb), format="yuv420p"), w, h)
 
 
+def yuv420p16(rgb: np.ndarray) -> list[np.ndarray]:
+    """The Y, U and V planes of an RGB image (even size) as swscale converts it to yuv420p, at 16 bits
+    (the 8-bit value ×256, give or take a level): what a sprite's YUV is prepared from (layers.Sprite)."""
+    h, w = rgb.shape[:2]
+    frame = _reformat(_rgb_frame(rgb), format="yuv420p16le")
+    return [np.frombuffer(p, np.uint16).reshape(-1, p.line_size // 2)[:ph, :pw]
+            for p, (ph, pw) in zip(frame.planes, ((h, w), (h // 2, w // 2), (h // 2, w // 2)))]
+
+
 def split(yuv: np.ndarray, w: int, h: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Planar yuv420p bytes (Y, then U, then V) as its three planes (views)."""
     return (yuv[:h * w].reshape(h, w), yuv[h * w:h * w * 5 // 4].reshape(h // 2, w // 2),

@@ -28,9 +28,9 @@ from typing import Callable, Optional
 import numpy as np
 
 from .animation import EASINGS
-from .encode import Converted, drawn
+from .encode import Converted, as_rgb, drawn
 from .layers import Placed
-from .pixels import rgb_of, scaled_rgb, scaled_yuv420, split
+from .pixels import scaled_rgb, scaled_yuv420, split
 
 
 def _cut(a, b, p, rtl):
@@ -208,8 +208,8 @@ def blend_scenes(transition, da, ta: float, db, tb: float, p: float, rtl: bool, 
               and la.visible(ta)]
     text_b = [j for j, lb in enumerate(db.layers) if dip and lb.item.kind in TEXT_KINDS and j not in skip_b
               and lb.visible(tb)]
-    a = da.frame(ta, without=skip_a | set(text_a))
-    b = db.frame(tb, without=skip_b | set(text_b))
+    a = as_rgb(da.frame(ta, without=skip_a | set(text_a)))
+    b = as_rgb(db.frame(tb, without=skip_b | set(text_b)))
     if dip:     # seen: a's text (1 - p) * wa = 1 - 2p, then b's text p * wb = 2p - 1
         a = _with_text(da, a, ta, text_a, max(0.0, 1 - 2 * p) / max(1e-6, 1 - p))
         b = _with_text(db, b, tb, text_b, max(0.0, 2 * p - 1) / max(1e-6, p))
@@ -217,7 +217,15 @@ def blend_scenes(transition, da, ta: float, db, tb: float, p: float, rtl: bool, 
     if in_yuv:
         fh, fw = a.shape[:2]
         yuv = transition.yuv(a, b, p, rtl, convert)
-        out = drawn(rgb_of(yuv, fw, fh), Converted(yuv), ())
+        if all(same for _, _, same in twins):       # the twins held still blended on its planes, RGB unmade
+            if twins:
+                yuv = yuv.copy()
+                planes = split(yuv, fw, fh)
+                for i, _, _ in twins:
+                    what, x, y = da.layers[i].look(ta, (fw, fh), at_rest=True)
+                    what.blend_yuv(planes, x, y)
+            return Converted(yuv, fw, fh)
+        out = Converted(yuv, fw, fh).rgb
     else:
         out = transition(a, b, p, rtl)
     if not twins:
@@ -238,4 +246,4 @@ def blend_scenes(transition, da, ta: float, db, tb: float, p: float, rtl: bool, 
         la.draw(out, ta, at_rest=True)
         out[box] = _lerp(out[box], theirs, p)
         rects.append((box[1].start, box[0].start, box[1].stop, box[0].stop))
-    return drawn(out, Converted(yuv), rects) if in_yuv else out
+    return drawn(out, Converted(yuv, fw, fh), rects) if in_yuv else out

@@ -313,3 +313,59 @@ def test_transition_frames_made_in_yuv_are_the_rgb_transitions_converted(project
             assert _psnr(yuv420(np.ascontiguousarray(frame)), yuv) > 45, k      # the RGB frame is that picture
     fast.close()
     plain.close()
+
+
+def test_a_sprite_blended_on_yuv_planes_is_its_rgb_blend_converted(project):
+    """Sprite.blend_yuv (the encoder's path) against blending RGB and converting the frame: text with
+    its box and shadow, the logo and a soft shape, at every parity of position and partly off the frame,
+    over a drifting gradient: luma and chroma within a level, but for the chroma of the frame's outer MARGIN
+    pixels when the sprite leaves the frame (swscale repeats the frame's edge pixel there): within 3."""
+    from reelforge.pixels import split
+    from reelforge.layers import soft_shape
+    tl = _timeline(project)
+    drawer = SceneDrawer(tl, tl.scenes[0])
+    sprites = [layer.content.sprite for layer in drawer.layers if hasattr(layer.content, "sprite")]
+    sprites.append(soft_shape(120, (255, 200, 87, 255), True, 0.22))
+    drawer.close()
+    assert len(sprites) >= 3
+    h, w = 480, 360
+    bg = gradient(w, h, (20, 60, 120), (240, 120, 40), "diagonal")
+    for s in sprites:
+        for x, y in ((40, 60), (41, 60), (40, 61), (41, 61), (-s.w // 2 - 1, -s.h // 3), (w - s.w // 2, h - 7)):
+            rgb = bg.copy()
+            r = s.blend(rgb, x, y)
+            want = yuv420(rgb)
+            got = yuv420(bg)
+            assert s.blend_yuv(split(got, w, h), x, y) == r
+            m = MARGIN // 2
+            for k, (a, b) in enumerate(zip(split(got, w, h), split(want, w, h))):
+                d = np.abs(a.astype(int) - b)
+                assert d.max() <= (1 if k == 0 else 3) and (k == 0 or d[m:-m, m:-m].max() <= 1), (s.w, s.h, x, y, k)
+
+
+def test_rendering_for_the_encoder_composes_in_yuv_and_makes_no_rgb(project):
+    """With the encoder's conversion, the compositor blends resting and moving sprites on yuv420p planes
+    (drifting gradient, shapes, text, pill captions, a progress bar, transitions): no frame's RGB is
+    made, and each is the RGB compositor's frame converted: within 2 levels of luma (PSNR above 55 dB)
+    outside transitions; within a slide's seam (PSNR above 45 dB) inside them."""
+    from reelforge.encode import Converted
+    tl = _timeline(project)
+    convert = YuvFrames()
+    fast, plain = Compositor(tl, convert=convert), Compositor(tl)
+    fps, (w, h) = tl.platform.fps, (tl.platform.width, tl.platform.height)
+    count = 0
+    for k, frame in enumerate(fast.frames()):
+        assert isinstance(frame, Converted) and frame._rgb is None, k
+        yuv, want = convert(frame), yuv420(np.ascontiguousarray(plain.frame_at(k / fps)))
+        if any(abs(k / fps - st.end) < st.transition.duration / 2 + 1 / fps for st in tl.scenes):
+            assert _psnr(yuv, want) > 45, k
+        else:
+            assert _psnr(yuv, want) > 55, k
+            assert np.abs(yuv[:w * h].astype(int) - want[:w * h]).max() <= 2, k
+        count += 1
+    assert count == fast.frame_count()
+    # a frame asked for as RGB (a cover picture, a preview) is made from the same YUV
+    rgb = fast.frame_at(1.0)
+    assert rgb.shape == (h, w, 3) and _psnr(yuv420(np.ascontiguousarray(rgb)), convert(fast._frame(1.0))) > 45
+    fast.close()
+    plain.close()
