@@ -25,7 +25,7 @@ from PIL import Image
 
 from .animation import DECORATED, EASINGS, REST, Pose, keyframed, pose, stagger
 from .encode import Converted, Pan, as_rgb, drawn, merged_rects as _merged
-from .layers import Background, Placed, Sprite, Sprites, placed_item, place_logo
+from .layers import SPRITES, Background, Faded, Placed, Sprite, Sprites, placed_item, place_logo
 from .model import Animation
 from .pixels import split
 from .registry import TRANSITIONS
@@ -91,13 +91,13 @@ class Layer:
 def show(frame: np.ndarray, look: tuple, clip=None) -> Optional[tuple[int, int, int, int]]:
     """Draw a Layer.look on `frame` (within `clip` only, if given); -> the rectangle drawn on."""
     what, x, y = look
-    return what.blend(frame, x, y, clip) if isinstance(what, (Sprite, Sprites)) else paste(frame, what, x, y, clip)
+    return what.blend(frame, x, y, clip) if isinstance(what, SPRITES) else paste(frame, what, x, y, clip)
 
 
 def extent(look: tuple, fw: int, fh: int) -> Optional[tuple[int, int, int, int]]:
     """The rectangle of a fw×fh frame that a Layer.look draws on."""
     what, x, y = look
-    if isinstance(what, (Sprite, Sprites)):
+    if isinstance(what, SPRITES):
         return what.rect(x, y, fw, fh)
     r = (max(x, 0), max(y, 0), min(x + what.shape[1], fw), min(y + what.shape[0], fh))
     return r if r[0] < r[2] and r[1] < r[3] else None
@@ -136,11 +136,9 @@ def posed(c: Placed, p: Pose, accent=(255, 200, 87, 255), ink=(14, 42, 47, 255))
         nw, nh = max(1, round(w * p.scale)), max(1, round(h * p.scale))
         rgba = np.asarray(Image.fromarray(rgba).resize((nw, nh), Image.BILINEAR))
         x, y = x + (w - nw) // 2, y + (h - nh) // 2
-    if p.alpha < 1:
-        rgba = rgba.copy()
-        rgba[..., 3] = (rgba[..., 3] * p.alpha).astype(np.uint8)
-    # only moved (a slide once faded in): the sprite itself, already premultiplied
-    return (c.sprite if rgba is c.sprite.rgba else Sprite(rgba)), x, y
+    # only moved (a slide once faded in): the sprite itself, already premultiplied; a fade of it is Faded
+    sprite = c.sprite if rgba is c.sprite.rgba else Sprite(rgba)
+    return (Faded(sprite, p.alpha) if p.alpha < 1 else sprite), x, y
 
 
 def _regions(c: Placed):
@@ -211,12 +209,7 @@ def kinetic(c: Placed, p: Pose, accent, ink) -> tuple[Sprites, int, int]:
     m = int(max(r[3] - r[1] for r in rects) * 0.8) + 2
     parts = []
     if rest is not None:
-        if p.q < 0.5:
-            rest = rest.copy()
-            rest[..., 3] = (rest[..., 3] * (p.q * 2)).astype(np.uint8)
-            parts.append((Sprite(rest), m, m))
-        else:
-            parts.append((rest_sprite, m, m))
+        parts.append((Faded(rest_sprite, p.q * 2) if p.q < 0.5 else rest_sprite, m, m))
     ease, back = EASINGS["ease-out"], EASINGS["back-out"]
     key, swept = -1, None
     if p.kinetic in DECORATED:
@@ -251,6 +244,9 @@ def kinetic(c: Placed, p: Pose, accent, ink) -> tuple[Sprites, int, int]:
         at_rest = e >= 1 and abs(s - 1) <= 1e-3 and round(dx) == 0 and round(dy) == 0
         if at_rest and not (i == key and swept is not None):
             parts.append((still[i], m + x0, m + y0))        # in place: the word's sprite, prepared once
+            continue
+        if abs(s - 1) <= 1e-3 and not (i == key and swept is not None):     # only moved and faded
+            parts.append((Faded(still[i], e) if e < 1 else still[i], m + x0 + round(dx), m + y0 + round(dy)))
             continue
         word = words[i].copy()
         if i == key and swept is not None:      # the swept word in ink on the accent box (legible)
@@ -345,7 +341,7 @@ class SceneDrawer:
         and where (the encoder converts only that): over the resting composite, or, when the previous
         frame had the same moving layers over the same composite, over that frame, redrawn only where a
         layer shows something else (a caption between two words, a progress bar that has not grown)."""
-        if isinstance(self._base, Converted) and all(isinstance(what, (Sprite, Sprites)) for what, _, _ in looks):
+        if isinstance(self._base, Converted) and all(isinstance(what, SPRITES) for what, _, _ in looks):
             return self._moved_yuv(moving, looks)
         base = as_rgb(self._base)
         fh, fw = base.shape[:2]

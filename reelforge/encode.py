@@ -305,6 +305,11 @@ class Converted:
         self.yuv, self.w, self.h, self._rgb = yuv, w, h, None
 
     @property
+    def shape(self) -> tuple[int, int, int]:
+        """The RGB frame's shape, as an array's."""
+        return (self.h, self.w, 3)
+
+    @property
     def rgb(self) -> "DrawnOver":
         """The RGB frame (made once), marked as drawn over this conversion with nothing drawn on it."""
         if self._rgb is None:

@@ -92,13 +92,13 @@ class Sprite:
         np.add(v, self.rgb_p[sy:sy + y1 - y0, sx:sx + x1 - x0], out=region, casting="unsafe")
         return r
 
-    def blend_yuv(self, planes, x: int, y: int) -> Optional[tuple[int, int, int, int]]:
+    def blend_yuv(self, planes, x: int, y: int, opacity: float = 1.0) -> Optional[tuple[int, int, int, int]]:
         """The sprite at (x, y) over a yuv420p frame's planes (Y, U, V), in place, as the encoder would
         convert the RGB blend: luma pixel by pixel (the conversion is linear), chroma through swscale's own
         chroma filter (see `_yuv_prepared`), over the ink and the MARGIN pixels around it that the filter
-        reaches. Within a level or two of converting the RGB blend, but for chroma where the background's
-        colour changes sharply under a glyph's edge (tests/test_render_speed.py). -> the rectangle of the
-        frame drawn on, as `blend`."""
+        reaches; `opacity` scales the alpha (a fade, from the same prepared planes). Within a level of
+        converting the RGB blend, but for chroma where the background's colour changes sharply under a
+        glyph's edge (tests/test_render_speed.py). -> the rectangle of the frame drawn on, as `blend`."""
         luma = planes[0]
         fh, fw = luma.shape
         r = self.rect(x, y, fw, fh)
@@ -107,13 +107,17 @@ class Sprite:
         x0, y0, x1, y1 = r
         ix, iy = x + self.box[0], y + self.box[1]          # the ink's corner in the frame
         yp, inv, (cu, cv, cinv) = self._yuv_prepared(ix & 1, iy & 1)
-        _over(luma[y0:y1, x0:x1], yp[y0 - iy:y1 - iy, x0 - ix:x1 - ix], inv[y0 - iy:y1 - iy, x0 - ix:x1 - ix])
+        over = _over if opacity >= 1 else _faded_over(opacity)
+        over(luma[y0:y1, x0:x1], yp[y0 - iy:y1 - iy, x0 - ix:x1 - ix], inv[y0 - iy:y1 - iy, x0 - ix:x1 - ix])
         cx, cy = (ix - (ix & 1) - MARGIN) // 2, (iy - (iy & 1) - MARGIN) // 2    # the chroma canvas's corner
         k0x, k0y = max(cx, 0), max(cy, 0)
         k1x, k1y = min(cx + cinv.shape[1], fw // 2), min(cy + cinv.shape[0], fh // 2)
         if k0x < k1x and k0y < k1y:
             cut = (slice(k0y - cy, k1y - cy), slice(k0x - cx, k1x - cx))
             for plane, cp in zip(planes[1:], (cu, cv)):
+                if opacity < 1:
+                    over(plane[k0y:k1y, k0x:k1x], cp[cut], cinv[cut])
+                    continue
                 v = plane[k0y:k1y, k0x:k1x].astype(np.int32)
                 v *= cinv[cut]
                 v += cp[cut]
@@ -175,13 +179,57 @@ def _over(region: np.ndarray, premultiplied: np.ndarray, inv_a: np.ndarray) -> N
     region[...] = v
 
 
+def _faded_over(g: float):
+    """_over with the alpha scaled by g (computed in floats: region + g·(premultiplied - a·region))."""
+    def over(region: np.ndarray, premultiplied: np.ndarray, inv_a: np.ndarray) -> None:
+        v = region.astype(np.float32)
+        d = premultiplied.astype(np.float32)
+        d -= 127
+        d -= (255 - inv_a.astype(np.float32)) * v
+        d *= np.float32(g / 255)
+        v += d
+        region[...] = np.clip(np.rint(v, out=v), 0, 255, out=v)
+    return over
+
+
+class Faded:
+    """A sprite at an opacity (a fade in or out): blended in YUV from the sprite's own prepared planes
+    (nothing prepared anew each frame); in RGB and as `rgba`, the sprite with its alpha scaled, made once."""
+
+    __slots__ = ("sprite", "opacity", "_scaled")
+
+    def __init__(self, sprite: "Sprite", opacity: float):
+        self.sprite, self.opacity, self._scaled = sprite, opacity, None
+
+    @property
+    def scaled(self) -> "Sprite":
+        if self._scaled is None:
+            rgba = self.sprite.rgba.copy()
+            rgba[..., 3] = (rgba[..., 3] * self.opacity).astype(np.uint8)
+            self._scaled = Sprite(rgba)
+        return self._scaled
+
+    @property
+    def rgba(self) -> np.ndarray:
+        return self.scaled.rgba
+
+    def rect(self, x: int, y: int, fw: int, fh: int):
+        return self.sprite.rect(x, y, fw, fh)       # the scaled ink is no larger
+
+    def blend(self, frame: np.ndarray, x: int, y: int, clip=None):
+        return self.scaled.blend(frame, x, y, clip)
+
+    def blend_yuv(self, planes, x: int, y: int, opacity: float = 1.0):
+        return self.sprite.blend_yuv(planes, x, y, self.opacity * opacity)
+
+
 class Sprites:
     """Sprites drawn one over another as one (a kinetic headline's words, each moving on its own): `parts`
     (Sprite, x, y) placed on a w×h canvas. Blended part by part, each over its own ink; `rgba` composes
     the canvas (for what reads pixels: tests, lint), cropping parts that reach beyond it."""
 
     def __init__(self, w: int, h: int, parts: list[tuple[Sprite, int, int]]):
-        self.w, self.h, self.parts = w, h, parts
+        self.w, self.h, self.parts, self._flat = w, h, parts, None
 
     def rect(self, x: int, y: int, fw: int, fh: int) -> Optional[tuple[int, int, int, int]]:
         rects = [r for r in (s.rect(x + px, y + py, fw, fh) for s, px, py in self.parts) if r is not None]
@@ -191,8 +239,18 @@ class Sprites:
         rects = [r for r in (s.blend(frame, x + px, y + py, clip) for s, px, py in self.parts) if r is not None]
         return _union(rects)
 
-    def blend_yuv(self, planes, x: int, y: int) -> Optional[tuple[int, int, int, int]]:
-        return _union([r for r in (s.blend_yuv(planes, x + px, y + py) for s, px, py in self.parts) if r is not None])
+    def blend_yuv(self, planes, x: int, y: int, opacity: float = 1.0) -> Optional[tuple[int, int, int, int]]:
+        if opacity < 1 and len(self.parts) > 1:     # faded as one: parts over each other are not faded twice
+            return self.flat.blend_yuv(planes, x, y, opacity)
+        return _union([r for r in (s.blend_yuv(planes, x + px, y + py, opacity) for s, px, py in self.parts)
+                       if r is not None])
+
+    @property
+    def flat(self) -> Sprite:
+        """The parts composed into one sprite (made once)."""
+        if self._flat is None:
+            self._flat = Sprite(self.rgba)
+        return self._flat
 
     @property
     def rgba(self) -> np.ndarray:
@@ -204,6 +262,9 @@ class Sprites:
                 px, py = max(0, px), max(0, py)
             out.alpha_composite(img, (px, py))
         return np.asarray(out)
+
+
+SPRITES = (Sprite, Sprites, Faded)       # what a layer's look blends (else: opaque RGB pasted, a video)
 
 
 def _union(rects: list) -> Optional[tuple[int, int, int, int]]:

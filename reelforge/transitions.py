@@ -7,9 +7,11 @@ incoming one (both H×W×3 uint8, not to be modified; either may be returned as 
 builds one from a function. `cut` has no window: the scenes just change.
 
 A transition may also give `yuv(a, b, p, rtl, convert) -> yuv420p bytes`: the same frame made from the
-two frames' yuv420p (`convert(frame)`, the encoder's conversion), when rendering for the encoder. The
-frame's RGB is then made from that YUV, and nothing is converted twice (fade, slide and wipe only mix or
-move pixels where they are: run on each plane; zoom scales the outgoing frame straight to YUV).
+two frames' yuv420p (`convert(frame)`, the encoder's conversion), when rendering for the encoder. There
+`a` and `b` are the frames as the compositor made them: an RGB array, or an `encode.Converted` frame
+(composed in YUV; `.shape` as an array's, `encode.as_rgb(frame)` its RGB, made from its YUV when asked).
+Nothing is converted twice (fade, slide and wipe only mix or move pixels where they are: run on each
+plane; zoom scales the outgoing frame straight to YUV).
 
 `blend_scenes` runs a transition on two scenes' layers rather than on two finished frames, so that:
 - what is identical on both sides (the corner logo, a same still element in the same place) is left out
@@ -29,7 +31,7 @@ import numpy as np
 
 from .animation import EASINGS
 from .encode import Converted, as_rgb, drawn
-from .layers import Placed
+from .layers import SPRITES, Placed
 from .pixels import scaled_rgb, scaled_yuv420, split
 
 
@@ -93,7 +95,7 @@ def _zoom(a, b, p, rtl):
 
 def _zoom_yuv(a, b, p, rtl, convert):
     h, w = a.shape[:2]
-    return _fade(scaled_yuv420(_grown(a, p), w, h), convert(b), p, rtl)
+    return _fade(scaled_yuv420(_grown(as_rgb(a), p), w, h), convert(b), p, rtl)
 
 
 def planewise(blend):
@@ -168,11 +170,25 @@ def _twins(da, db) -> list[tuple[int, int, bool]]:
     return pairs
 
 
-def _with_text(drawer, base: np.ndarray, t: float, text: list[int], w: float) -> np.ndarray:
+def _with_text(drawer, base, t: float, text: list[int], w: float, convert=None):
     """`base` (the scene without its text) with its text drawn at opacity w: faded in only where the text
-    was drawn (elsewhere the two are equal, and the fade of a pixel with itself is that pixel)."""
+    was drawn (elsewhere the two are equal, and the fade of a pixel with itself is that pixel). With
+    `convert`, text that is sprites, none over another, is blended on base's yuv420p at opacity w instead
+    (a Converted frame; text over text, a caption over the one before it, is faded as drawn: in RGB)."""
     if not text or w <= 0:
         return base
+    fh, fw = base.shape[:2]
+    if convert is not None:
+        looks = [drawer.layers[i].look(t, (fw, fh)) for i in text]
+        rects = [what.rect(x, y, fw, fh) for what, x, y in looks if isinstance(what, SPRITES)]
+        rects = [r for r in rects if r is not None]
+        if len(rects) == len(looks) and len(_disjoint(rects)) == len(rects):
+            yuv = convert(base).copy()
+            planes = split(yuv, fw, fh)
+            for what, x, y in looks:
+                what.blend_yuv(planes, x, y, w)
+            return Converted(yuv, fw, fh)
+    base = as_rgb(base)
     full = base.copy()
     rects = _disjoint([r for r in (drawer.layers[i].draw(full, t) for i in text) if r is not None])
     if w < 1:
@@ -208,12 +224,14 @@ def blend_scenes(transition, da, ta: float, db, tb: float, p: float, rtl: bool, 
               and la.visible(ta)]
     text_b = [j for j, lb in enumerate(db.layers) if dip and lb.item.kind in TEXT_KINDS and j not in skip_b
               and lb.visible(tb)]
-    a = as_rgb(da.frame(ta, without=skip_a | set(text_a)))
-    b = as_rgb(db.frame(tb, without=skip_b | set(text_b)))
-    if dip:     # seen: a's text (1 - p) * wa = 1 - 2p, then b's text p * wb = 2p - 1
-        a = _with_text(da, a, ta, text_a, max(0.0, 1 - 2 * p) / max(1e-6, 1 - p))
-        b = _with_text(db, b, tb, text_b, max(0.0, 2 * p - 1) / max(1e-6, p))
+    a = da.frame(ta, without=skip_a | set(text_a))
+    b = db.frame(tb, without=skip_b | set(text_b))
     in_yuv = convert is not None and getattr(transition, "yuv", None) is not None
+    if dip:     # seen: a's text (1 - p) * wa = 1 - 2p, then b's text p * wb = 2p - 1
+        a = _with_text(da, a, ta, text_a, max(0.0, 1 - 2 * p) / max(1e-6, 1 - p), convert if in_yuv else None)
+        b = _with_text(db, b, tb, text_b, max(0.0, 2 * p - 1) / max(1e-6, p), convert if in_yuv else None)
+    if not in_yuv:
+        a, b = as_rgb(a), as_rgb(b)
     if in_yuv:
         fh, fw = a.shape[:2]
         yuv = transition.yuv(a, b, p, rtl, convert)

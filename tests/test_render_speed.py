@@ -317,30 +317,34 @@ def test_transition_frames_made_in_yuv_are_the_rgb_transitions_converted(project
 
 def test_a_sprite_blended_on_yuv_planes_is_its_rgb_blend_converted(project):
     """Sprite.blend_yuv (the encoder's path) against blending RGB and converting the frame: text with
-    its box and shadow, the logo and a soft shape, at every parity of position and partly off the frame,
-    over a drifting gradient: luma and chroma within a level, but for the chroma of the frame's outer MARGIN
+    its box and shadow, the logo, a soft shape and two of them faded, at every parity of position and partly off the frame,
+    over a drifting gradient: luma and chroma within a level (two when faded), but for the chroma of the frame's outer MARGIN
     pixels when the sprite leaves the frame (swscale repeats the frame's edge pixel there): within 3."""
     from reelforge.pixels import split
-    from reelforge.layers import soft_shape
+    from reelforge.layers import Faded, soft_shape
     tl = _timeline(project)
     drawer = SceneDrawer(tl, tl.scenes[0])
     sprites = [layer.content.sprite for layer in drawer.layers if hasattr(layer.content, "sprite")]
     sprites.append(soft_shape(120, (255, 200, 87, 255), True, 0.22))
+    sprites += [Faded(s, 0.37) for s in sprites[:2]]      # a fade: blended from the sprite's own planes
     drawer.close()
     assert len(sprites) >= 3
     h, w = 480, 360
     bg = gradient(w, h, (20, 60, 120), (240, 120, 40), "diagonal")
     for s in sprites:
-        for x, y in ((40, 60), (41, 60), (40, 61), (41, 61), (-s.w // 2 - 1, -s.h // 3), (w - s.w // 2, h - 7)):
+        sw, sh = s.sprite.rgba.shape[1::-1] if isinstance(s, Faded) else (s.w, s.h)
+        for x, y in ((40, 60), (41, 60), (40, 61), (41, 61), (-sw // 2 - 1, -sh // 3), (w - sw // 2, h - 7)):
             rgb = bg.copy()
             r = s.blend(rgb, x, y)
             want = yuv420(rgb)
             got = yuv420(bg)
-            assert s.blend_yuv(split(got, w, h), x, y) == r
+            assert s.blend_yuv(split(got, w, h), x, y) in (r, s.rect(x, y, w, h))
             m = MARGIN // 2
             for k, (a, b) in enumerate(zip(split(got, w, h), split(want, w, h))):
                 d = np.abs(a.astype(int) - b)
-                assert d.max() <= (1 if k == 0 else 3) and (k == 0 or d[m:-m, m:-m].max() <= 1), (s.w, s.h, x, y, k)
+                level = 1 + isinstance(s, Faded)        # the RGB fade floors the scaled alpha to a level
+                assert d.max() <= (level if k == 0 else 3) and (k == 0 or d[m:-m, m:-m].max() <= level), \
+                    (sw, sh, x, y, k)
 
 
 def test_rendering_for_the_encoder_composes_in_yuv_and_makes_no_rgb(project):
@@ -369,3 +373,41 @@ def test_rendering_for_the_encoder_composes_in_yuv_and_makes_no_rgb(project):
     assert rgb.shape == (h, w, 3) and _psnr(yuv420(np.ascontiguousarray(rgb)), convert(fast._frame(1.0))) > 45
     fast.close()
     plain.close()
+
+
+def test_text_dipped_in_yuv_is_the_rgb_dip_converted_and_text_over_text_fades_as_drawn():
+    """A transition's dip, rendering for the encoder: text sprites apart are blended on the scene's
+    yuv420p at the dip's opacity; text over text (a caption over the one before it) is faded as drawn, the
+    lower one hidden under the upper one, never showing through it."""
+    from PIL import Image, ImageDraw
+
+    from reelforge.encode import Converted
+    from reelforge.transitions import _with_text
+
+    def label(color):
+        img = Image.new("RGBA", (120, 40), (0, 0, 0, 0))
+        ImageDraw.Draw(img).rounded_rectangle((0, 0, 119, 39), radius=8, fill=color)
+        return Sprite(np.asarray(img))
+
+    class Layer:
+        def __init__(self, sprite, x, y):
+            self.sprite, self.x, self.y = sprite, x, y
+
+        def look(self, t, size):
+            return (self.sprite, self.x, self.y)
+
+        def draw(self, frame, t):
+            return self.sprite.blend(frame, self.x, self.y)
+
+    class Drawer:
+        layers = [Layer(label((250, 200, 60, 255)), 20, 30), Layer(label((20, 40, 200, 230)), 30, 40),
+                  Layer(label((240, 240, 240, 255)), 10, 120)]
+
+    w, h = 200, 180
+    base = gradient(w, h, (20, 60, 120), (240, 120, 40), "diagonal")
+    for text, yuv_made in (([0, 2], True), ([0, 1, 2], False)):
+        convert = YuvFrames()
+        want = yuv420(np.ascontiguousarray(_with_text(Drawer, base, 0.0, text, 0.4)))
+        got = _with_text(Drawer, Converted(yuv420(base), w, h), 0.0, text, 0.4, convert)
+        assert isinstance(got, Converted) == yuv_made
+        assert np.abs(convert(got).astype(int) - want.astype(int)).max() <= 2, text
