@@ -485,6 +485,7 @@ def encode_many(frames: Iterable[np.ndarray], jobs: list[tuple[Platform, Path, O
         for p, tmp, audio in jobs:
             procs.append(subprocess.Popen(_command(p, duration, tmp, audio, draft, fmt), stdin=subprocess.PIPE,
                                           stderr=subprocess.PIPE, preexec_fn=die_with_parent))
+            _widen(procs[-1].stdin)
         k = 0
         try:
             last = None
@@ -517,6 +518,17 @@ def encode_many(frames: Iterable[np.ndarray], jobs: list[tuple[Platform, Path, O
                 proc.kill()
             proc.wait()
         raise
+
+
+def _widen(pipe) -> None:
+    """The pipe's buffer as large as the system allows (Linux: 1 MB by default, not 64 KB): a frame then
+    crosses in a few writes instead of fifty, each waking ffmpeg."""
+    import fcntl
+    try:
+        limit = int(Path("/proc/sys/fs/pipe-max-size").read_text())
+        fcntl.fcntl(pipe.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), limit)
+    except (OSError, ValueError):
+        pass                # another system, or a limit lowered: the default buffer works, more slowly
 
 
 def _ffmpeg_error(target: Path, err: str, what: str, detail) -> RenderError:

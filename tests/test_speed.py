@@ -195,3 +195,17 @@ def test_a_forked_worker_converts_after_its_parent_did():
         worker.kill()
         pytest.fail("a forked worker hung converting a frame")
     assert queue.get(timeout=5) == expected
+
+
+def test_the_encoders_pipe_is_widened_to_the_systems_limit():
+    """A 1080×1920 frame is 3 MB: through a 64 KB pipe it crosses in fifty writes, each waking ffmpeg."""
+    import fcntl
+    import os
+
+    from reelforge.encode import _widen
+    limit = int(open("/proc/sys/fs/pipe-max-size").read())
+    r, w = os.pipe()
+    with os.fdopen(w, "wb") as pipe:
+        _widen(pipe)
+        assert fcntl.fcntl(pipe.fileno(), getattr(fcntl, "F_GETPIPE_SZ", 1032)) == limit
+    os.close(r)
