@@ -5,6 +5,7 @@ interrupted or failed render never leaves a half file nor replaces an earlier go
 """
 from __future__ import annotations
 
+import collections
 import contextlib
 import errno
 import os
@@ -12,6 +13,7 @@ import re
 import secrets
 import signal
 import subprocess
+import sys
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -485,7 +487,11 @@ def encode_many(frames: Iterable[np.ndarray], jobs: list[tuple[Platform, Path, O
         for p, tmp, audio in jobs:
             procs.append(subprocess.Popen(_command(p, duration, tmp, audio, draft, fmt), stdin=subprocess.PIPE,
                                           stderr=subprocess.PIPE, preexec_fn=die_with_parent))
-            _widen(procs[-1].stdin)
+        capacity = min(_widen(proc.stdin) for proc in procs)
+        # YuvFrames' buffers are never modified once made: they are spliced into the pipes by reference
+        # and each is kept alive (`held`) until newer frames have filled the pipes, by then read by ffmpeg
+        splice = _VMSPLICE if convert is not None else None
+        held: collections.deque = collections.deque()
         k = 0
         try:
             last = None
@@ -498,7 +504,14 @@ def encode_many(frames: Iterable[np.ndarray], jobs: list[tuple[Platform, Path, O
                 else:
                     buf = memoryview(np.ascontiguousarray(frame)).cast("B")
                 for k, proc in enumerate(procs):
-                    proc.stdin.write(buf)
+                    if splice is not None:
+                        splice(proc.stdin.fileno(), buf)
+                    else:
+                        proc.stdin.write(buf)
+                if splice is not None:
+                    held.append(buf)
+                    while sum(b.nbytes for b in held) - held[0].nbytes >= capacity:
+                        held.popleft()
                 last = (frame, buf)
                 if on_frame:
                     on_frame()
@@ -520,15 +533,46 @@ def encode_many(frames: Iterable[np.ndarray], jobs: list[tuple[Platform, Path, O
         raise
 
 
-def _widen(pipe) -> None:
+def _widen(pipe) -> int:
     """The pipe's buffer as large as the system allows (Linux: 1 MB by default, not 64 KB): a frame then
-    crosses in a few writes instead of fifty, each waking ffmpeg."""
+    crosses in a few writes instead of fifty, each waking ffmpeg. -> the pipe's capacity in bytes."""
     import fcntl
     try:
         limit = int(Path("/proc/sys/fs/pipe-max-size").read_text())
-        fcntl.fcntl(pipe.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), limit)
+        return fcntl.fcntl(pipe.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), limit)
     except (OSError, ValueError):
-        pass                # another system, or a limit lowered: the default buffer works, more slowly
+        return 1 << 20      # another system, or a limit lowered: the default buffer, at most this
+
+
+def _vmsplice():
+    """`splice(fd, buffer)`: the buffer's pages put in the pipe `fd` by reference (Linux vmsplice through
+    ctypes), not copied into it; ffmpeg's read copies them out, one copy a frame instead of two. The buffer
+    must stay alive and unmodified until read. None where libc has no vmsplice."""
+    import ctypes
+    try:
+        fn = ctypes.CDLL(None, use_errno=True).vmsplice
+    except (OSError, AttributeError):
+        return None
+
+    class IoVec(ctypes.Structure):
+        _fields_ = [("base", ctypes.c_void_p), ("len", ctypes.c_size_t)]
+    fn.argtypes = [ctypes.c_int, ctypes.POINTER(IoVec), ctypes.c_ulong, ctypes.c_uint]
+    fn.restype = ctypes.c_ssize_t
+
+    def splice(fd: int, buf: memoryview) -> None:
+        addr, n = np.frombuffer(buf, np.uint8).ctypes.data, buf.nbytes
+        while n:
+            done = fn(fd, ctypes.byref(IoVec(addr, n)), 1, 0)
+            if done < 0:
+                code = ctypes.get_errno()
+                if code == errno.EINTR:
+                    continue
+                raise OSError(code, os.strerror(code))      # EPIPE: a BrokenPipeError, as a write's
+            addr, n = addr + done, n - done
+    return splice
+
+
+_VMSPLICE = _vmsplice() if sys.platform.startswith("linux") else None
 
 
 def _ffmpeg_error(target: Path, err: str, what: str, detail) -> RenderError:

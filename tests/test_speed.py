@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from reelforge.check import check
@@ -65,7 +66,6 @@ def _decode(path, index):
 def test_yuv_conversion_matches_ffmpeg_and_converts_only_what_changed(project):
     import subprocess
 
-    import numpy as np
 
     from reelforge.compose import Compositor
     from reelforge.encode import YuvFrames, yuv420
@@ -91,7 +91,6 @@ def test_a_changed_rectangle_converted_alone_gives_the_whole_frames_bytes():
     """Only the rectangle that changed is converted (with a margin for the chroma filter, and rewritten
     a margin beyond, where the chroma read the changed pixels): the bytes are those of the whole frame's
     conversion, at the frame's edges too; changed_box finds the rectangle."""
-    import numpy as np
 
     from reelforge.encode import YuvFrames, changed_box, yuv420
     rng = np.random.default_rng(7)
@@ -109,7 +108,6 @@ def test_a_changed_rectangle_converted_alone_gives_the_whole_frames_bytes():
 def test_gradients_computed_on_a_row_or_column_equal_the_per_pixel_formula():
     """layers.gradient broadcasts a row and a column instead of a pixel grid: the same floats, the same
     bytes as the plain per-pixel formula (a + (b - a) * t + dither, clipped)."""
-    import numpy as np
 
     from reelforge.layers import gradient
     w, h, c0, c1 = 54, 96, (12, 200, 90, 255), (250, 30, 160, 255)
@@ -130,7 +128,6 @@ def test_gradients_computed_on_a_row_or_column_equal_the_per_pixel_formula():
 def test_cached_kinetic_words_and_moved_sprites_draw_the_same_frames(project):
     """Kinetic words keep their masked pixels from the first frame on, and a sprite only moved is blended
     as is: frames drawn with those caches warm equal frames drawn by a fresh compositor, one at a time."""
-    import numpy as np
 
     from reelforge.compose import Compositor
     tl = build(load_script(project / "ok.yaml"), "fr", platform_for("reels", True))
@@ -149,7 +146,6 @@ def test_cached_kinetic_words_and_moved_sprites_draw_the_same_frames(project):
 def test_a_known_frame_decoded_back_matches_within_tolerance(project, tmp_path):
     """The YUV path end to end: frame 45 of the encoded file, decoded, is within x264's loss of the
     composed frame converted here (mean absolute error < 2 levels, PSNR > 35 dB)."""
-    import numpy as np
 
     from reelforge.compose import Compositor
     from reelforge.encode import yuv420
@@ -174,7 +170,6 @@ def test_build_groups_jobs_whose_frames_are_identical():
 
 
 def _convert_in_worker(queue):
-    import numpy as np
     from reelforge.encode import yuv420
     queue.put(int(yuv420(np.full((16, 16, 3), 200, np.uint8))[0]))
 
@@ -182,7 +177,6 @@ def _convert_in_worker(queue):
 def test_a_forked_worker_converts_after_its_parent_did():
     """build's pool workers are forked from a process that has converted frames already: the converter
     they inherit must work there (swscale's slice threads do not survive a fork: it hung)."""
-    import numpy as np
     from multiprocessing import get_context
     from reelforge.encode import yuv420
     expected = int(yuv420(np.full((16, 16, 3), 200, np.uint8))[0])
@@ -209,3 +203,34 @@ def test_the_encoders_pipe_is_widened_to_the_systems_limit():
         _widen(pipe)
         assert fcntl.fcntl(pipe.fileno(), getattr(fcntl, "F_GETPIPE_SZ", 1032)) == limit
     os.close(r)
+
+
+def test_frames_spliced_into_the_pipe_arrive_whole_though_their_arrays_are_dropped(tmp_path):
+    """The YUV path hands each frame's pages to the pipe (vmsplice) instead of copying them: encode_many
+    keeps each buffer alive until ffmpeg has read it, so frames made and dropped one after another (their
+    memory reused at once) arrive as they were. Checked on ffmpeg's own md5 of the raw frames received."""
+    import hashlib
+
+    import reelforge.encode as enc
+    if enc._VMSPLICE is None:
+        pytest.skip("no vmsplice here: frames are written")
+    w, h, n = 96, 64, 40            # frames far smaller than the pipe: many are in it at once
+    rng = np.random.default_rng(7)
+    frames = [rng.integers(0, 256, (h, w, 3), np.uint8) for _ in range(n)]
+    want = hashlib.md5(b"".join(enc.yuv420(f).tobytes() for f in frames)).hexdigest()
+    md5 = tmp_path / "md5.txt"
+
+    def command(p, duration, tmp, audio, draft, fmt):
+        return [enc.ffmpeg_exe(), "-loglevel", "error", "-f", "rawvideo", "-pix_fmt", fmt, "-s", f"{w}x{h}",
+                "-i", "-", "-f", "rawvideo", "-pix_fmt", "yuv420p", "-f", "md5", str(md5)]
+
+    def made():                     # each frame a new array, nothing else refers to it once sent
+        for f in frames:
+            yield np.array(f)
+    old = enc._command
+    enc._command = command
+    try:
+        enc.encode_many(made(), [(platform_for("reels", True), tmp_path / "x.mp4", None)], 1.0)
+    finally:
+        enc._command = old
+    assert md5.read_text().strip().split("=")[-1] == want
