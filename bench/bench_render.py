@@ -305,7 +305,7 @@ def main():
                 sys.path.insert(0, str(ROOT / "bench"))
                 import plain_moviepy
                 t_mp = timed(lambda: plain_moviepy.write(tl, tmp / "moviepy.mp4"))
-                print(f"plain moviepy                {t_mp:7.1f} s   moviepy / render = {t_mp / t_render:.1f}x  (target >= 8)"
+                print(f"plain moviepy                {t_mp:7.1f} s   moviepy / render = {t_mp / t_render:.1f}x"
                       f"   moviepy / floor = {t_mp / t_floor:.1f}x")
             print(f"end: {load_note()}")
         finally:
