@@ -201,18 +201,17 @@ def write_atomic(target: Path, data: bytes | str, hint: str = "") -> None:
         tmp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
 
 
-def _libc(name: str):
-    """A libc function through ctypes (errno kept), or None where there is none."""
+def _prctl():
     try:
         import ctypes
-        return getattr(ctypes.CDLL(None, use_errno=True), name)
+        return ctypes.CDLL(None, use_errno=True).prctl
     except (OSError, AttributeError):
         return None
 
 
 # resolved here, in the parent: between fork and exec (subprocess's preexec_fn) a child of a threaded
 # process (the studio, a build pool) must not import or dlopen, whose locks another thread may hold
-_PRCTL = _libc("prctl")
+_PRCTL = _prctl()
 
 
 def die_with_parent() -> None:
@@ -550,8 +549,9 @@ def _vmsplice():
     ctypes), not copied into it; ffmpeg's read copies them out, one copy a frame instead of two. The buffer
     must stay alive and unmodified until read. None where libc has no vmsplice."""
     import ctypes
-    fn = _libc("vmsplice")
-    if fn is None:
+    try:
+        fn = ctypes.CDLL(None, use_errno=True).vmsplice
+    except (OSError, AttributeError):
         return None
 
     class IoVec(ctypes.Structure):
