@@ -36,7 +36,8 @@ from .config.limits import read_capped
 from .errors import Problem, ReelforgeError, display
 from .load import load_script
 from .manifest import write_build_manifest, write_script_manifests
-from .pipeline import OUT_HINT, Interrupted, Output, frame_platform, prepare, render_outputs
+from .pipeline import (OUT_HINT, Interrupted, Output, frame_platform, prepare, raise_interrupted, render_outputs,
+                       signal_pending)
 from .platforms import platform_for, registry
 from .report import html
 
@@ -364,33 +365,43 @@ def _worker_init(parent: int) -> None:
     when its parent dies (PR_SET_PDEATHSIG on Linux, and a check of the parent pid every second)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _worker_sigterm)
+    signal_pending().clear()
     die_with_parent()
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
 
 
+ORPHAN_GRACE = 5.0      # seconds an orphaned worker has to unwind its job before it is ended outright
+
+
 def _watch_parent(parent: int) -> None:
+    """SIGTERM once the parent is gone (if PR_SET_PDEATHSIG did not already stop the worker), then the
+    end: a signal's exception can be swallowed (raised in a finaliser) and nothing must run orphaned."""
     while os.getppid() == parent:
         time.sleep(1)
     os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(ORPHAN_GRACE)
+    os._exit(128 + signal.SIGTERM)
 
 
 def _worker_sigterm(signum, frame):
-    signal.signal(signum, signal.SIG_IGN)
     if _in_job:
-        raise Interrupted(signum)      # unwinds the job: temporary files removed, ffmpeg killed
+        raise_interrupted(signum, frame)      # unwinds the job: temporary files removed, ffmpeg killed
     os._exit(128 + signum)
 
 
 def _pool_job(jobs: tuple[Job, ...], out: str) -> list[Result]:
-    """run_jobs in a pool worker; the worker exits once an interrupted job has cleaned up."""
+    """run_jobs in a pool worker; the worker exits once an interrupted job has cleaned up, and after a
+    job that finished although a signal came (its exception swallowed after the last frame)."""
     global _in_job
     try:
         _in_job = True
         result = run_jobs(jobs, out)
         _in_job = False
-        return result
     except Interrupted as exc:
         os._exit(exc.code)
+    if signal_pending():
+        os._exit(128 + signal_pending()[0])
+    return result
 
 
 def write_reports(out: Union[Path, str], results: list[Result], retried: Optional[list[dict]] = None) -> None:

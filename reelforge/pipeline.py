@@ -44,10 +44,15 @@ class Interrupted(KeyboardInterrupt):
 _PENDING: list[int] = []     # a signal whose exception was swallowed (it landed in a fork hook or a finaliser)
 
 
-def _raise_interrupted(signum, frame):
+def raise_interrupted(signum, frame):
     signal.signal(signum, signal.SIG_IGN)           # one unwinding: a second signal does not cut it short
     _PENDING.append(signum)
     raise Interrupted(signum)
+
+
+def signal_pending() -> list[int]:
+    """The signals whose Interrupted was raised in this process (swallowed, when still running)."""
+    return _PENDING
 
 
 def _checked(frames):
@@ -62,7 +67,7 @@ def _checked(frames):
 def interruptible(*signums: int):
     """Inside the block, SIGTERM (and any other `signums`) raise Interrupted, as Ctrl-C raises KeyboardInterrupt."""
     _PENDING.clear()
-    old = {n: signal.signal(n, _raise_interrupted) for n in (signal.SIGTERM, *signums)}
+    old = {n: signal.signal(n, raise_interrupted) for n in (signal.SIGTERM, *signums)}
     old_hook = sys.unraisablehook
     sys.unraisablehook = lambda u: None if isinstance(u.exc_value, Interrupted) else old_hook(u)   # swallowed: _PENDING
     try:

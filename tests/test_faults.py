@@ -163,12 +163,35 @@ def test_workers_exit_when_the_build_is_killed_and_the_next_build_cleans_up(proj
     wait_for(lambda: any(p.name.endswith(".partial.mp4") for p in partials(proj / "out")))
     workers = children(proc.pid)
     proc.kill()
-    proc.communicate()
+    proc.communicate(timeout=30)      # a worker holding the pipe would hang here
     wait_for(lambda: not any(running(w) for w in workers), timeout=3)     # PR_SET_PDEATHSIG
     result = reelforge(proj, cache, "build", "scripts", "--draft", "-o", "out", "--jobs", "2")
     assert result.returncode == 0, result.stderr
     assert not partials(proj / "out")
     assert not list((proj / "tmp").iterdir())
+
+
+ORPHAN = """\
+import multiprocessing, os, signal, time
+from reelforge import build
+build.ORPHAN_GRACE = 0.5
+if os.fork() == 0:
+    build._worker_init(os.getppid())
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)      # as after a SIGTERM whose exception was swallowed
+    print(os.getpid(), flush=True)
+    multiprocessing.Queue().get()                      # idle, as a pool worker between jobs
+else:
+    time.sleep(0.5)
+"""
+
+
+def test_a_worker_whose_signal_was_swallowed_still_ends_with_its_parent():
+    """Seen once in CI: a build killed, one pool worker went on waiting for work and held the caller's pipe."""
+    proc = subprocess.Popen([sys.executable, "-c", ORPHAN], stdout=subprocess.PIPE, text=True)
+    worker = int(proc.stdout.readline())
+    proc.wait(timeout=30)
+    wait_for(lambda: not running(worker), timeout=10)
+    proc.stdout.close()
 
 
 def test_render_sigterm_is_a_clean_exit_and_keeps_the_earlier_video(proj, cache):
@@ -190,7 +213,7 @@ def test_stale_partials_of_dead_processes_are_removed_and_only_those(proj, cache
     proc = start(proj, cache, "render", "scripts/a.yaml", "-l", "fr", "--draft", "-o", "out")
     wait_for(lambda: any(p.name.endswith(".partial.mp4") for p in partials(proj / "out")))
     proc.kill()                                                  # SIGKILL: no chance to clean up
-    proc.communicate()
+    proc.communicate(timeout=30)
     folder = proj / "out" / "a" / "fr"
     assert partials(folder)
     mine = folder / f".reels.jpg.reelforge-{os.getpid()}-00ff.partial.jpg"   # a live process's: kept
