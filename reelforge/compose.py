@@ -25,9 +25,8 @@ from PIL import Image
 
 from .animation import DECORATED, EASINGS, REST, Pose, keyframed, pose, stagger
 from .encode import Converted, Pan, as_rgb, drawn, merged_rects as _merged
-from .layers import SPRITES, Background, Faded, Placed, Sprite, Sprites, placed_item, place_logo
+from .layers import SPRITES, Background, Faded, Placed, Sprite, Sprites, blended, placed_item, place_logo
 from .model import Animation
-from .pixels import split
 from .registry import TRANSITIONS
 from .timeline import Item, SceneTime, Timeline
 from .transitions import blend_scenes
@@ -92,6 +91,11 @@ def show(frame: np.ndarray, look: tuple, clip=None) -> Optional[tuple[int, int, 
     """Draw a Layer.look on `frame` (within `clip` only, if given); -> the rectangle drawn on."""
     what, x, y = look
     return what.blend(frame, x, y, clip) if isinstance(what, SPRITES) else paste(frame, what, x, y, clip)
+
+
+def _same(a: tuple, b: tuple) -> bool:
+    """Two Layer.looks show the same: the same sprite (or array) at the same place."""
+    return a[0] is b[0] and a[1:] == b[1:]
 
 
 def extent(look: tuple, fw: int, fh: int) -> Optional[tuple[int, int, int, int]]:
@@ -327,14 +331,11 @@ class SceneDrawer:
         only if something draws on it."""
         under, shapes = self.bg.parts(t)
         w, h = self.bg.w, self.bg.h
-        yuv = self.convert.of(under)
         looks = [*shapes, *(self.layers[i].look(t, (w, h), at_rest=True) for i in resting)]
-        if looks and not isinstance(under, Pan):       # a pan's conversion is a new array, others are kept
-            yuv = yuv.copy()
-        planes = split(yuv, w, h)
-        for sprite, x, y in looks:
-            sprite.blend_yuv(planes, x, y)
-        return under if isinstance(under, Converted) and not looks else Converted(yuv, w, h)
+        if isinstance(under, Converted) and not looks:
+            return under
+        # a pan's conversion is a new array, blended on in place; the others are kept, and copied
+        return blended(self.convert.of(under), w, h, looks, copy=not isinstance(under, Pan))
 
     def _moved(self, moving: list, looks: list) -> np.ndarray:
         """The resting composite with the moving layers drawn on. Each frame says what it was drawn over
@@ -348,7 +349,7 @@ class SceneDrawer:
         last = self._last
         if last is not None and last[0] is base and last[1] == moving:
             prev, before = last[2], last[3]
-            changed = [(a, b) for a, b in zip(before, looks) if a[0] is not b[0] or a[1:] != b[1:]]
+            changed = [(a, b) for a, b in zip(before, looks) if not _same(a, b)]
             if not changed:
                 return prev                  # the very same frame: its array again
             rects = _merged([r for a, b in changed for r in (extent(a, fw, fh), extent(b, fw, fh)) if r])
@@ -369,14 +370,9 @@ class SceneDrawer:
         """The same made in the encoder's yuv420p: the moving layers' sprites blended on the planes of the
         resting composite (the previous frame again if they show what they showed)."""
         base, last = self._base, self._last
-        if last is not None and last[0] is base and last[1] == moving and \
-                all(a[0] is b[0] and a[1:] == b[1:] for a, b in zip(last[3], looks)):
+        if last is not None and last[0] is base and last[1] == moving and all(map(_same, last[3], looks)):
             return last[2]
-        yuv = base.yuv.copy()
-        planes = split(yuv, base.w, base.h)
-        for what, x, y in looks:
-            what.blend_yuv(planes, x, y)
-        frame = Converted(yuv, base.w, base.h)
+        frame = blended(base.yuv, base.w, base.h, looks)
         self._last = (base, moving, frame, looks)
         return frame
 

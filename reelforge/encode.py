@@ -201,17 +201,18 @@ def write_atomic(target: Path, data: bytes | str, hint: str = "") -> None:
         tmp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
 
 
-def _prctl():
+def _libc(name: str):
+    """A libc function through ctypes (errno kept), or None where there is none."""
     try:
         import ctypes
-        return ctypes.CDLL(None, use_errno=True).prctl
+        return getattr(ctypes.CDLL(None, use_errno=True), name)
     except (OSError, AttributeError):
         return None
 
 
 # resolved here, in the parent: between fork and exec (subprocess's preexec_fn) a child of a threaded
 # process (the studio, a build pool) must not import or dlopen, whose locks another thread may hold
-_PRCTL = _prctl()
+_PRCTL = _libc("prctl")
 
 
 def die_with_parent() -> None:
@@ -549,9 +550,8 @@ def _vmsplice():
     ctypes), not copied into it; ffmpeg's read copies them out, one copy a frame instead of two. The buffer
     must stay alive and unmodified until read. None where libc has no vmsplice."""
     import ctypes
-    try:
-        fn = ctypes.CDLL(None, use_errno=True).vmsplice
-    except (OSError, AttributeError):
+    fn = _libc("vmsplice")
+    if fn is None:
         return None
 
     class IoVec(ctypes.Structure):

@@ -20,7 +20,7 @@ from .language import has_arabic
 from .media import VideoSource
 from .memo import file_id
 from .model import Brand, TextStyle
-from .pixels import scaled_yuv420
+from .pixels import scaled_yuv420, split
 from .registry import CAPTIONS, ELEMENTS
 from .text import Fonts, Style, clean, fit_together, render_text
 from .timeline import Item, Timeline
@@ -114,15 +114,9 @@ class Sprite:
         k1x, k1y = min(cx + cinv.shape[1], fw // 2), min(cy + cinv.shape[0], fh // 2)
         if k0x < k1x and k0y < k1y:
             cut = (slice(k0y - cy, k1y - cy), slice(k0x - cx, k1x - cx))
+            over = _over_ringing if opacity >= 1 else over
             for plane, cp in zip(planes[1:], (cu, cv)):
-                if opacity < 1:
-                    over(plane[k0y:k1y, k0x:k1x], cp[cut], cinv[cut])
-                    continue
-                v = plane[k0y:k1y, k0x:k1x].astype(np.int32)
-                v *= cinv[cut]
-                v += cp[cut]
-                v //= 255
-                plane[k0y:k1y, k0x:k1x] = np.clip(v, 0, 255, out=v)
+                over(plane[k0y:k1y, k0x:k1x], cp[cut], cinv[cut])
         return r
 
     def _yuv_prepared(self, px: int, py: int):
@@ -177,6 +171,15 @@ def _over(region: np.ndarray, premultiplied: np.ndarray, inv_a: np.ndarray) -> N
     v += premultiplied
     v //= 255
     region[...] = v
+
+
+def _over_ringing(region: np.ndarray, premultiplied: np.ndarray, inv_a: np.ndarray) -> None:
+    """_over in 32-bit integers, clipped: for filtered chroma, whose alpha rings a little past 0 and 255."""
+    v = region.astype(np.int32)
+    v *= inv_a
+    v += premultiplied
+    v //= 255
+    region[...] = np.clip(v, 0, 255, out=v)
 
 
 def _faded_over(g: float):
@@ -265,6 +268,17 @@ class Sprites:
 
 
 SPRITES = (Sprite, Sprites, Faded)       # what a layer's look blends (else: opaque RGB pasted, a video)
+
+
+def blended(yuv: np.ndarray, w: int, h: int, looks, opacity: float = 1.0, copy: bool = True) -> Converted:
+    """A w×h yuv420p frame with `looks` (sprite, x, y) blended on its planes at `opacity`, on a copy of
+    `yuv` unless `copy` is False (a buffer made for it), as a Converted frame."""
+    if looks:
+        yuv = yuv.copy() if copy else yuv
+        planes = split(yuv, w, h)
+        for what, x, y in looks:
+            what.blend_yuv(planes, x, y, opacity)
+    return Converted(yuv, w, h)
 
 
 def _union(rects: list) -> Optional[tuple[int, int, int, int]]:

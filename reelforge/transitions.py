@@ -31,7 +31,7 @@ import numpy as np
 
 from .animation import EASINGS
 from .encode import Converted, as_rgb, drawn
-from .layers import SPRITES, Placed
+from .layers import SPRITES, Placed, blended
 from .pixels import scaled_rgb, scaled_yuv420, split
 
 
@@ -183,11 +183,7 @@ def _with_text(drawer, base, t: float, text: list[int], w: float, convert=None):
         rects = [what.rect(x, y, fw, fh) for what, x, y in looks if isinstance(what, SPRITES)]
         rects = [r for r in rects if r is not None]
         if len(rects) == len(looks) and len(_disjoint(rects)) == len(rects):
-            yuv = convert(base).copy()
-            planes = split(yuv, fw, fh)
-            for what, x, y in looks:
-                what.blend_yuv(planes, x, y, w)
-            return Converted(yuv, fw, fh)
+            return blended(convert(base), fw, fh, looks, w)
     base = as_rgb(base)
     full = base.copy()
     rects = _disjoint([r for r in (drawer.layers[i].draw(full, t) for i in text) if r is not None])
@@ -230,21 +226,14 @@ def blend_scenes(transition, da, ta: float, db, tb: float, p: float, rtl: bool, 
     if dip:     # seen: a's text (1 - p) * wa = 1 - 2p, then b's text p * wb = 2p - 1
         a = _with_text(da, a, ta, text_a, max(0.0, 1 - 2 * p) / max(1e-6, 1 - p), convert if in_yuv else None)
         b = _with_text(db, b, tb, text_b, max(0.0, 2 * p - 1) / max(1e-6, p), convert if in_yuv else None)
-    if not in_yuv:
-        a, b = as_rgb(a), as_rgb(b)
     if in_yuv:
         fh, fw = a.shape[:2]
         yuv = transition.yuv(a, b, p, rtl, convert)
         if all(same for _, _, same in twins):       # the twins held still blended on its planes, RGB unmade
-            if twins:
-                yuv = yuv.copy()
-                planes = split(yuv, fw, fh)
-                for i, _, _ in twins:
-                    what, x, y = da.layers[i].look(ta, (fw, fh), at_rest=True)
-                    what.blend_yuv(planes, x, y)
-            return Converted(yuv, fw, fh)
+            return blended(yuv, fw, fh, [da.layers[i].look(ta, (fw, fh), at_rest=True) for i, _, _ in twins])
         out = Converted(yuv, fw, fh).rgb
     else:
+        a, b = as_rgb(a), as_rgb(b)
         out = transition(a, b, p, rtl)
     if not twins:
         return out
