@@ -5,7 +5,7 @@
                                             # YUV pipe against the RGB pipe, plain moviepy / render
     python bench/bench_render.py --quick    # without the PSNR comparison render
     python bench/bench_render.py --no-moviepy  # without the (slow, ~3 min) plain-moviepy baseline
-    python bench/bench_render.py --runs 1   # each render and floor timed once (default: fastest of two)
+    python bench/bench_render.py --runs 1   # each render and floor timed once (default: three times, interleaved)
     python bench/bench_render.py --no-memory  # without the peak-memory renders
 
 Content: examples/pass-jeunes.yaml in French at 1080×1920, 30 fps (Reels), 4 s a scene, with its
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -110,24 +111,39 @@ def own_cpu() -> tuple[float, float]:
 
 
 class Clock:
-    """Wall and CPU seconds (this process and its finished children, ffmpeg included) of one call; on a
-    shared machine the CPU ratio is the steadier one. `best` keeps the fastest of repeated runs, and
-    `python` the CPU seconds this process spent in the run of fewest CPU seconds (the rest is ffmpeg's)."""
+    """Wall and CPU seconds (this process and its finished children, ffmpeg included) of each call; on a
+    shared machine the CPU ratio is the steadier one. Printed: the fastest run, and `python`, the CPU
+    seconds this process spent in the run of fewest CPU seconds (the rest is ffmpeg's)."""
 
     def __init__(self):
-        self.wall, self.cpu, self.python = float("inf"), float("inf"), float("inf")
+        self.walls, self.cpus, self.python = [], [], float("inf")
 
     def __call__(self, fn) -> "Clock":
         w, (p, c) = time.perf_counter(), own_cpu()
         fn()
         (p1, c1), wall = own_cpu(), time.perf_counter() - w
-        if p1 + c1 - p - c < self.cpu:
-            self.cpu, self.python = p1 + c1 - p - c, p1 - p
-        self.wall = min(self.wall, wall)
+        if p1 + c1 - p - c < min(self.cpus, default=float("inf")):
+            self.python = p1 - p
+        self.walls.append(wall)
+        self.cpus.append(p1 + c1 - p - c)
         return self
 
+    @property
+    def wall(self) -> float:
+        return min(self.walls)
+
+    @property
+    def cpu(self) -> float:
+        return min(self.cpus)
+
     def ratio(self, other: "Clock") -> str:
-        return f"{self.wall / other.wall:.2f} (CPU {self.cpu / other.cpu:.2f})"
+        """Run k of each was timed one after the other: the ratio is the median of those pairs' ratios (the
+        machine's speed drifts by more than the margins measured; the two fastest runs may be minutes
+        apart), or of the fastest runs when the runs do not pair up."""
+        if len(self.walls) != len(other.walls):
+            return f"{self.wall / other.wall:.2f} (CPU {self.cpu / other.cpu:.2f})"
+        med = lambda a, b: statistics.median(x / y for x, y in zip(a, b))
+        return f"{med(self.walls, other.walls):.2f} (CPU {med(self.cpus, other.cpus):.2f})"
 
     def __str__(self) -> str:
         return f"{self.wall:7.1f} s (CPU {self.cpu:6.1f} s)"
@@ -222,8 +238,8 @@ def main():
     ap.add_argument("--quick", action="store_true", help="skip the YUV/RGB comparison render (PSNR)")
     ap.add_argument("--no-moviepy", action="store_true", help="skip the (slow) plain-moviepy baseline")
     ap.add_argument("--no-memory", action="store_true", help="skip the peak-memory renders (15 s and 60 s)")
-    ap.add_argument("--runs", type=int, default=2, help="renders and floors timed this many times, interleaved; "
-                    "the fastest counts (default 2)")
+    ap.add_argument("--runs", type=int, default=3, help="renders and floors timed this many times, interleaved; "
+                    "ratios are the median of each run's pair (default 3)")
     args = ap.parse_args()
     import os
 
@@ -272,7 +288,8 @@ def main():
             t_preview_warm = timed(lambda: preview_frame(script, "fr", "reels", 9.0))
             p = tl.platform
             print(f"content: {tl.duration:.1f} s at {p.width}x{p.height}, {p.fps} fps, {len(tl.scenes)} scenes;"
-                  f" wall and CPU seconds (this process and ffmpeg), fastest of {args.runs} run(s)")
+                  f" wall and CPU seconds (this process and ffmpeg), fastest of {args.runs} run(s); "
+                  "ratios: the median over runs of each render against the floor timed right after it")
             for name, one in renders.items():
                 rgb, yuv = floors[name]
                 print(f"[{name}]")

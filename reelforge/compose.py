@@ -68,9 +68,9 @@ class Layer:
         c = self.content
         if not isinstance(c, Placed):
             out = c.frame(t - self.item.start)
-            if not isinstance(out, Sprite) and out.shape[2] == 3:
+            if not isinstance(out, SPRITES) and out.shape[2] == 3:
                 return (out, *c.origin)
-            c = Placed(out if isinstance(out, Sprite) else Sprite(out), *c.origin)   # RGBA: blended and posed
+            c = Placed(out if isinstance(out, SPRITES) else Sprite(out), *c.origin)   # RGBA: blended and posed
         p = self.pose(t) if not at_rest or self.item.animate.keyframes else self.rest
         if p == REST:
             return (c.sprite, c.x, c.y)

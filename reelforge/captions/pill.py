@@ -5,7 +5,8 @@ in reading order, so the pill follows the reading direction.
 Also the shared machinery of the animated styles (pop.py, bounce.py): one caption item per event
 (`options: {caption: <style>, bounds: per-word (start, end) from the event's start}`), drawn by a
 moving source whose frames are cached per (spoken word, animation step), so a word at rest costs a
-blend and no drawing. Options come from the brand kit's `captions: {pill: ..., pop: ..., bounce: ...}`, a template's
+blend and no drawing. A frame is layered sprites (`layers.Sprites`): the event's box and each word's lit
+text are made once, and only what moves (the pill, a scaled or raised word) is new at each step. Options come from the brand kit's `captions: {pill: ..., pop: ..., bounce: ...}`, a template's
 `captions: {pop: ..., bounce: ...}` motion over them (timeline.caption_options).
 """
 from __future__ import annotations
@@ -13,10 +14,10 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-import numpy as np
 from PIL import Image, ImageDraw
 
 from ..language import has_arabic
+from ..layers import Sprite, Sprites
 from ..model import frozen_map
 from ..text import clean, render_text
 from ..timeline import Item, caption_options
@@ -48,12 +49,12 @@ class Animated(Karaoke):
 
 
 class Source:
-    """A caption event as a moving source: `frame(t)` (t from the event's start) -> Sprite."""
+    """A caption event as a moving source: `frame(t)` (t from the event's start) -> Sprites, the parts
+    `draw(k, step)` lists on a canvas of `size`."""
     steps = 6
 
     def __init__(self, item: Item, timeline, opts=None):
-        from ..layers import Sprite, fonts_of, px_style
-        self._sprite = Sprite
+        from ..layers import fonts_of, px_style
         brand, p = timeline.brand, timeline.platform
         self.short = min(p.width, p.height)
         self.opts = dict(opts if opts is not None else caption_options(timeline.script, self.name))
@@ -79,6 +80,7 @@ class Source:
         self.origin = (item.box[0] + x0, item.box[1] + y0)
         self._lit: dict[int, Image.Image] = {}
         self._frames: dict[tuple, object] = {}
+        self._parts: dict[object, tuple] = {}        # sprites for the event's life: its box, words' lit text
 
     def _render(self, style, highlight=None):
         return render_text(self.text, self.fonts, style, *self.box_wh, direction=self.direction,
@@ -96,10 +98,18 @@ class Source:
         x0, y0, x1, y1 = boxes[min(k, len(boxes) - 1)]
         return (x0 + self.at_bare[0], y0 + self.at_bare[1], x1 + self.at_bare[0], y1 + self.at_bare[1])
 
-    def canvas(self) -> Image.Image:
-        out = Image.new("RGBA", self.size, (0, 0, 0, 0))
-        out.alpha_composite(self.back.image, self.at_back)
-        return out
+    def part(self, key, make) -> tuple:
+        """A (Sprite, x, y) kept for the event's life, made by make() -> (RGBA image, (x, y))."""
+        if key not in self._parts:
+            image, (x, y) = make()
+            self._parts[key] = (Sprite.from_image(image), x, y)
+        return self._parts[key]
+
+    def back_part(self) -> tuple:
+        return self.part("back", lambda: (self.back.image, self.at_back))
+
+    def lit_part(self, k: int, color) -> tuple:
+        return self.part(("lit", k, color), lambda: (self.lit(k, color), self.at_bare))
 
     def frame(self, t: float):
         k = 0
@@ -112,18 +122,20 @@ class Source:
         if key not in self._frames:
             if len(self._frames) >= CACHE:
                 self._frames.pop(next(iter(self._frames)))
-            self._frames[key] = self._sprite(np.asarray(self.draw(k, step)))
+            self._frames[key] = Sprites(*self.size, self.draw(k, step))
         return self._frames[key]
 
     def step(self, k: int, u: float) -> int:
         return 0
 
-    def draw(self, k: int, step: int) -> Image.Image:
+    def draw(self, k: int, step: int) -> list[tuple]:
+        """The parts (Sprite, x, y) of word k's frame at animation step `step`, bottom first."""
         raise NotImplementedError
 
     def close(self) -> None:
         self._frames.clear()
         self._lit.clear()
+        self._parts.clear()
 
 
 def ease(q: float) -> float:
@@ -138,7 +150,6 @@ class PillSource(Source):
         return self.steps if k == 0 else min(self.steps, int(u / GLIDE * self.steps))
 
     def draw(self, k, step):
-        out = self.canvas()
         g = ease(step / self.steps)
         a, b = self.word_box(max(0, k - 1)), self.word_box(k)
         if abs(a[1] - b[1]) > 2:        # another line: no glide across lines
@@ -147,10 +158,12 @@ class PillSource(Source):
         pad = self.opts.get("padding", 0.5) * self.short / 100
         radius = self.opts.get("radius", 1.2) * self.short / 100
         color = self.rgba(self.opts.get("color", "accent"))
-        ImageDraw.Draw(out).rounded_rectangle((x0 - pad, y0 - pad * 0.6, x1 + pad, y1 + pad * 0.6),
-                                              radius=radius, fill=color)
-        out.alpha_composite(self.lit(k, self.rgba(self.opts.get("ink", "dark"))), self.at_bare)
-        return out
+        ox, oy = math.floor(x0 - pad), math.floor(y0 - pad * 0.6)      # whole pixels: drawn as on the canvas
+        pill = Image.new("RGBA", (math.ceil(x1 + pad) - ox + 1, math.ceil(y1 + pad * 0.6) - oy + 1), (0, 0, 0, 0))
+        ImageDraw.Draw(pill).rounded_rectangle((x0 - pad - ox, y0 - pad * 0.6 - oy, x1 + pad - ox, y1 + pad * 0.6 - oy),
+                                               radius=radius, fill=color)
+        return [self.back_part(), (Sprite.from_image(pill), ox, oy),
+                self.lit_part(k, self.rgba(self.opts.get("ink", "dark")))]
 
 
 class Pill(Animated):
@@ -160,9 +173,9 @@ class Pill(Animated):
         return PillSource(item, timeline)
 
 
-def moved_word(src: Source, k: int, scale: float, dy: float) -> Image.Image:
-    """The event with the spoken word in the highlight colour, scaled about its centre and raised by dy px."""
-    out = src.canvas()
+def moved_word(src: Source, k: int, scale: float, dy: float) -> list[tuple]:
+    """The event's parts with the spoken word in the highlight colour, scaled about its centre and raised by
+    dy px: the box, the lit text without the word, the word (the lit text whole when it does not move)."""
     lit = src.lit(k, src.highlight)
     x0, y0, x1, y1 = src.word_box(k)
     e = max(2, int((y1 - y0) * 0.12))
@@ -170,20 +183,20 @@ def moved_word(src: Source, k: int, scale: float, dy: float) -> Image.Image:
           int(math.ceil(x1 - src.at_bare[0])) + 1, int(math.ceil(y1 - src.at_bare[1])) + e)
     bx = (max(0, bx[0]), max(0, bx[1]), min(lit.width, bx[2]), min(lit.height, bx[3]))
     if scale == 1 and dy == 0 or bx[2] <= bx[0] or bx[3] <= bx[1]:
-        out.alpha_composite(lit, src.at_bare)
-        return out
+        return [src.back_part(), src.lit_part(k, src.highlight)]
+
+    def rest():
+        out = lit.copy()
+        ImageDraw.Draw(out).rectangle((bx[0], bx[1], bx[2] - 1, bx[3] - 1), fill=(0, 0, 0, 0))
+        return out, src.at_bare
     word = lit.crop(bx)
-    rest = lit.copy()
-    ImageDraw.Draw(rest).rectangle((bx[0], bx[1], bx[2] - 1, bx[3] - 1), fill=(0, 0, 0, 0))
-    out.alpha_composite(rest, src.at_bare)
     w, h = word.size
     nw, nh = max(1, round(w * scale)), max(1, round(h * scale))
     if (nw, nh) != (w, h):
         word = word.resize((nw, nh), Image.BILINEAR)
     x = src.at_bare[0] + bx[0] - (nw - w) // 2
     y = src.at_bare[1] + bx[1] - (nh - h) // 2 - round(dy)
-    out.alpha_composite(word, (max(0, x), max(0, y)))
-    return out
+    return [src.back_part(), src.part(("rest", k), rest), (Sprite.from_image(word), max(0, x), max(0, y))]
 
 
 STYLE = Pill()
