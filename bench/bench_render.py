@@ -5,7 +5,7 @@
                                             # YUV pipe against the RGB pipe, plain moviepy / render
     python bench/bench_render.py --quick    # without the PSNR comparison render
     python bench/bench_render.py --no-moviepy  # without the (slow, ~3 min) plain-moviepy baseline
-    python bench/bench_render.py --runs 1   # each render and floor timed once (default: three times, interleaved)
+    python bench/bench_render.py --runs 1   # each render and floor timed once (default: twice, in a palindrome)
     python bench/bench_render.py --no-memory  # without the peak-memory renders
 
 Content: examples/pass-jeunes.yaml in French at 1080×1920, 30 fps (Reels), 4 s a scene, with its
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import re
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -137,13 +136,10 @@ class Clock:
         return min(self.cpus)
 
     def ratio(self, other: "Clock") -> str:
-        """Run k of each was timed one after the other: the ratio is the median of those pairs' ratios (the
-        machine's speed drifts by more than the margins measured; the two fastest runs may be minutes
-        apart), or of the fastest runs when the runs do not pair up."""
-        if len(self.walls) != len(other.walls):
-            return f"{self.wall / other.wall:.2f} (CPU {self.cpu / other.cpu:.2f})"
-        med = lambda a, b: statistics.median(x / y for x, y in zip(a, b))
-        return f"{med(self.walls, other.walls):.2f} (CPU {med(self.cpus, other.cpus):.2f})"
+        """The ratio of the two measures' mean times: timed in a palindrome (see main), a steady drift of
+        the machine's speed weighs the same on both."""
+        mean = lambda xs: sum(xs) / len(xs)
+        return f"{mean(self.walls) / mean(other.walls):.2f} (CPU {mean(self.cpus) / mean(other.cpus):.2f})"
 
     def __str__(self) -> str:
         return f"{self.wall:7.1f} s (CPU {self.cpu:6.1f} s)"
@@ -238,8 +234,8 @@ def main():
     ap.add_argument("--quick", action="store_true", help="skip the YUV/RGB comparison render (PSNR)")
     ap.add_argument("--no-moviepy", action="store_true", help="skip the (slow) plain-moviepy baseline")
     ap.add_argument("--no-memory", action="store_true", help="skip the peak-memory renders (15 s and 60 s)")
-    ap.add_argument("--runs", type=int, default=3, help="renders and floors timed this many times, interleaved; "
-                    "ratios are the median of each run's pair (default 3)")
+    ap.add_argument("--runs", type=int, default=2, help="renders and floors timed this many times, in a palindrome (even: a steady "
+                    "drift cancels out; default 2)")
     args = ap.parse_args()
     import os
 
@@ -268,20 +264,23 @@ def main():
             vertical = [build(script, "fr", registry()[n]) for n in ("reels", "shorts", "tiktok")]
             renders = {name: Clock() for name in variants}
             three, floors = Clock(), {}
-            # each render timed beside its own floors, run after run (the fastest counts): this machine's
-            # load drifts, and a ratio of two figures measured minutes apart would measure the drift
+            # each render timed beside its own floors, in a palindrome (render, floors, floors reversed,
+            # render, ...): this machine's speed drifts by more than the margins measured, and over a
+            # palindrome a steady drift weighs the same on every measure
             for name, v in variants.items():
-                renders[name](lambda: render_one(v, tmp / name, draft=False))
+                render = lambda: renders[name](lambda: render_one(v, tmp / name, draft=False))
+                render()
                 video = next((tmp / name).rglob("reels.mp4"))
                 rgb_cmd, yuv_cmd, raw = floor_commands(v, video, tmp)
                 rgb, yuv = Clock(), Clock()
+                steps = [render, lambda: yuv(lambda: subprocess.run(yuv_cmd, check=True)),
+                         lambda: rgb(lambda: subprocess.run(rgb_cmd, check=True))]
+                if name == "example":
+                    steps.append(lambda: three(lambda: render_outputs(Prepared(script, False, {}, vertical),
+                                                                      tmp / "three")))
                 for k in range(args.runs):
-                    if k:
-                        renders[name](lambda: render_one(v, tmp / name, draft=False))
-                    rgb(lambda: subprocess.run(rgb_cmd, check=True))
-                    yuv(lambda: subprocess.run(yuv_cmd, check=True))
-                    if name == "example":
-                        three(lambda: render_outputs(Prepared(script, False, {}, vertical), tmp / "three"))
+                    for step in (steps if k % 2 == 0 else steps[::-1])[1 if k == 0 else 0:]:
+                        step()
                 raw.unlink()
                 floors[name] = rgb, yuv
             preview_frame(script, "fr", "reels", 7.0)            # warm: fonts, images (a long-lived studio)
@@ -289,7 +288,7 @@ def main():
             p = tl.platform
             print(f"content: {tl.duration:.1f} s at {p.width}x{p.height}, {p.fps} fps, {len(tl.scenes)} scenes;"
                   f" wall and CPU seconds (this process and ffmpeg), fastest of {args.runs} run(s); "
-                  "ratios: the median over runs of each render against the floor timed right after it")
+                  "ratios: of the runs' mean times, timed in a palindrome (render, floors, floors, render)")
             for name, one in renders.items():
                 rgb, yuv = floors[name]
                 print(f"[{name}]")

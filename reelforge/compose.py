@@ -138,11 +138,38 @@ def posed(c: Placed, p: Pose, accent=(255, 200, 87, 255), ink=(14, 42, 47, 255))
     if abs(p.scale - 1) > 1e-3:
         h, w = rgba.shape[:2]
         nw, nh = max(1, round(w * p.scale)), max(1, round(h * p.scale))
-        rgba = np.asarray(Image.fromarray(rgba).resize((nw, nh), Image.BILINEAR))
-        x, y = x + (w - nw) // 2, y + (h - nh) // 2
+        rgba, dx, dy = scaled_ink(rgba, c.sprite.box if rgba is c.sprite.rgba else None, nw, nh)
+        x, y = x + (w - nw) // 2 + dx, y + (h - nh) // 2 + dy
     # only moved (a slide once faded in): the sprite itself, already premultiplied; a fade of it is Faded
     sprite = c.sprite if rgba is c.sprite.rgba else Sprite(rgba)
     return (Faded(sprite, p.alpha) if p.alpha < 1 else sprite), x, y
+
+
+def scaled_ink(rgba: np.ndarray, box, nw: int, nh: int) -> tuple[np.ndarray, int, int]:
+    """The part of `rgba` resized to nw×nh (bilinear, premultiplied: Pillow's) that can hold ink, and its
+    corner (dx, dy) in the resized image: the pixels of that resize, but only the ink's rectangle (`box`,
+    found when None) and the filter's reach around it are read and scaled, not the transparent margins."""
+    h, w = rgba.shape[:2]
+    if box is None:
+        rows = np.flatnonzero(rgba[..., 3].any(axis=1))
+        if not rows.size:
+            return rgba[:1, :1], 0, 0
+        cols = np.flatnonzero(rgba[rows[0]:rows[-1] + 1, :, 3].any(axis=0))
+        box = (int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1)
+    sx, sy = w / nw, h / nh
+    # output pixel j samples the input around (j + 0.5)·s, `reach` input pixels either side (bilinear: 1, and
+    # s when shrinking); keep the output pixels whose window meets the ink
+    rx, ry = max(1.0, sx) + 1, max(1.0, sy) + 1
+    ox0, oy0 = max(0, math.floor((box[0] - rx) / sx)), max(0, math.floor((box[1] - ry) / sy))
+    ox1, oy1 = min(nw, math.ceil((box[2] + rx) / sx) + 1), min(nh, math.ceil((box[3] + ry) / sy) + 1)
+    # ...reading the input those pixels' windows reach (Pillow clips a window to its image: the crop's
+    # edges are the image's, or beyond every window)
+    ix0, iy0 = max(0, math.floor(ox0 * sx - rx)), max(0, math.floor(oy0 * sy - ry))
+    ix1, iy1 = min(w, math.ceil(ox1 * sx + rx)), min(h, math.ceil(oy1 * sy + ry))
+    part = Image.fromarray(rgba[iy0:iy1, ix0:ix1])
+    out = part.resize((ox1 - ox0, oy1 - oy0), Image.BILINEAR,
+                      box=(ox0 * sx - ix0, oy0 * sy - iy0, ox1 * sx - ix0, oy1 * sy - iy0))
+    return np.asarray(out), ox0, oy0
 
 
 def _regions(c: Placed):

@@ -648,6 +648,8 @@ def _drawn(text, fonts, style, box_w, box_h, direction, valign, highlight, lang,
     text_layer = Image.new("RGBA", (width, height), (0, 0, 0, 0))
     hl_layer = Image.new("RGBA", (width, height), (0, 0, 0, 0)) if highlight else None
     draws = [(ImageDraw.Draw(text_layer), style.color)] + ([(ImageDraw.Draw(hl_layer), highlight[1])] if highlight else [])
+    if not (style.color[3] or stroke and style.stroke_color[3] or highlight):
+        draws = []          # invisible ink (a caption's box drawn on its own): the words' boxes only
     for line, x0, base in zip(lay.lines, lay.xs, lay.baselines):
         for pl in line.pieces:
             p = pl.piece

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PIL import Image
 
-from reelforge.compose import Compositor, SceneDrawer
+from reelforge.compose import Compositor, SceneDrawer, scaled_ink
 from reelforge.encode import MARGIN, Pan, YuvFrames, drawn, yuv420
 from reelforge.layers import Sprite, gradient
 from reelforge.load import load_script
@@ -411,3 +412,27 @@ def test_text_dipped_in_yuv_is_the_rgb_dip_converted_and_text_over_text_fades_as
         got = _with_text(Drawer, Converted(yuv420(base), w, h), 0.0, text, 0.4, convert)
         assert isinstance(got, Converted) == yuv_made
         assert np.abs(convert(got).astype(int) - want.astype(int)).max() <= 2, text
+
+
+def test_a_scaled_sprite_is_its_ink_cut_from_the_whole_images_resize():
+    """`pop` and zoom poses scale only the ink's rectangle (and the filter's reach), not the transparent
+    margins: the same pixels as resizing the whole image, up to rounding (premultiplied colour within 2
+    levels, alpha within 1; colour itself only where alpha is too small to show it), and no ink lost."""
+    rng = np.random.default_rng(1)
+    premultiplied = lambda a: np.concatenate([a[..., :3].astype(int) * a[..., 3:] // 255, a[..., 3:]], -1)
+    for _ in range(150):
+        h, w = rng.integers(20, 300, 2)
+        rgba = np.zeros((h, w, 4), np.uint8)
+        y0, x0 = rng.integers(0, h - 5), rng.integers(0, w - 5)
+        y1, x1 = rng.integers(y0 + 1, h + 1), rng.integers(x0 + 1, w + 1)
+        rgba[y0:y1, x0:x1] = rng.integers(0, 256, (y1 - y0, x1 - x0, 4))
+        s = rng.uniform(0.3, 2.5)
+        nw, nh = max(1, round(w * s)), max(1, round(h * s))
+        whole = np.asarray(Image.fromarray(rgba).resize((nw, nh), Image.BILINEAR))
+        part, dx, dy = scaled_ink(rgba, None, nw, nh)
+        assert part.shape[0] * part.shape[1] <= nw * nh
+        got = np.zeros_like(whole)
+        got[dy:dy + part.shape[0], dx:dx + part.shape[1]] = part
+        assert np.abs(premultiplied(got) - premultiplied(whole)).max() <= 2, (h, w, s)
+        assert np.abs(got[..., 3].astype(int) - whole[..., 3]).max() <= 1, (h, w, s)
+        assert whole[..., 3].sum() - whole[dy:dy + part.shape[0], dx:dx + part.shape[1], 3].sum() == 0
