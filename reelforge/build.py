@@ -260,21 +260,48 @@ def execute(jobs: list[Job], out: Union[Path, str], workers: int, scheduler: Opt
                 results.append(r)
                 on_done(r)
         return results
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(os.getpid(),))
-    try:
-        futures = {pool.submit(_pool_job, batch, str(out)): batch for batch in batches}
-        for fut in as_completed(futures):
-            try:
-                done = fut.result()
-            except BrokenProcessPool as exc:      # a worker killed from outside: its jobs fail, not the build
-                done = [Failure(job.name, f"the worker process was stopped ({exc})") for job in futures[fut]]
-            for r in done:
-                results.append(r)
-                on_done(r)
-    except BaseException:
-        _stop(pool, out)
-        raise
-    pool.shutdown()
+    return in_pools(batches, out, workers, retries, on_done, on_retry)
+
+
+def in_pools(batches: list[tuple[Job, ...]], out: Union[Path, str], workers: int, retries: int,
+             on_done: Callable[[Result], None], on_retry=None) -> list[Result]:
+    """The batches in a pool of local worker processes. A worker killed from outside (OOM, kill) breaks
+    the pool, and every batch it had not finished fails with it: those are run again in a new pool, each
+    at most `retries` more times, after the dead worker's temporary files are removed; then they fail,
+    not the build."""
+    results: list[Result] = []
+    attempts: dict[str, list[str]] = {}
+    pending, generation = batches, 0
+    while pending:
+        generation += 1
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(os.getpid(),))
+        try:
+            futures = {pool.submit(_pool_job, batch, str(out)): batch for batch in pending}
+            pending = []
+            for fut in as_completed(futures):
+                batch = futures[fut]
+                name = batch_name(batch)
+                attempts.setdefault(name, []).append(f"local pool {generation}")
+                try:
+                    done = fut.result()
+                except BrokenProcessPool as exc:
+                    if len(attempts[name]) <= retries:
+                        pending.append(batch)
+                        continue
+                    done = [Failure(job.name, f"the worker process was stopped {len(attempts[name])} times ({exc})")
+                            for job in batch]
+                for r in done:
+                    results.append(r)
+                    on_done(r)
+        except BaseException:
+            _stop(pool, out)
+            raise
+        pool.shutdown()
+        if pending and isinstance(out, Path):
+            sweep_partials(out)
+    for name, ws in sorted(attempts.items()):
+        if len(ws) > 1 and on_retry:
+            on_retry(name, ws)
     return results
 
 

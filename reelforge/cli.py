@@ -355,7 +355,8 @@ def parse_shard(value):
 @click.option("--shard", help="I/N: render only this stable share of the outputs (CI matrix jobs).")
 @click.option("--scheduler", help="Address of a Dask distributed scheduler (tcp://host:8786).")
 @click.option("--retries", type=click.IntRange(0), default=2, show_default=True,
-              help="With --scheduler: how many times a job whose worker died is run again elsewhere.")
+              help="How many times a job whose worker died (killed, out of memory) is run again: in a new "
+                   "local pool, or elsewhere on the --scheduler cluster.")
 @click.option("--draft", is_flag=True, help="Half size, fast preset.")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary on stdout.")
 def build(paths, out, workers, shard, scheduler, retries, draft, as_json):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import io
+import json
 import os
 import shutil
 import signal
@@ -168,6 +169,26 @@ def test_workers_exit_when_the_build_is_killed_and_the_next_build_cleans_up(proj
     result = reelforge(proj, cache, "build", "scripts", "--draft", "-o", "out", "--jobs", "2")
     assert result.returncode == 0, result.stderr
     assert not partials(proj / "out")
+    assert not list((proj / "tmp").iterdir())
+
+
+def test_a_pool_worker_killed_mid_job_is_replaced_and_its_jobs_run_again(proj, cache):
+    """--retries for local pools: a worker killed from outside (OOM, kill -9) breaks the pool; what it had
+    not finished runs again in a new pool, and the build succeeds, saying so."""
+    write_script(proj, "b", "Un texte plus long", 8)
+    proc = start(proj, cache, "build", "scripts", "--draft", "-o", "out", "--jobs", "2", "--json")
+    wait_for(lambda: any(p.name.endswith(".partial.mp4") for p in partials(proj / "out")))
+    os.kill(children(proc.pid)[0], signal.SIGKILL)
+    out, err = proc.communicate(timeout=240)
+    assert proc.returncode == 0, err
+    assert "RETRIED" in err and "local pool 1, local pool 2" in err, err
+    summary = json.loads(out)
+    assert not summary["failed"] and summary["retried"] and len(summary["rendered"]) == 4
+    for name in ("a", "b"):
+        for lang in ("fr", "ar"):
+            assert probe(proj / "out" / name / lang / "reels.mp4").get("vcodec") == "h264"
+    assert not partials(proj / "out")
+    assert json.loads((proj / "out" / "manifest.json").read_text("utf-8"))["retried"]
     assert not list((proj / "tmp").iterdir())
 
 
