@@ -64,6 +64,34 @@ def test_pill_sits_behind_the_spoken_word_and_follows_reading(project, lang):
     assert np.all(steps < 0) if lang == "ar" else np.all(steps > 0), frame_xs
 
 
+@pytest.mark.parametrize("lang", ["ar", "fr"])
+def test_while_the_pill_glides_a_word_is_in_its_ink_only_where_the_pill_is(project, lang):
+    """Mid-glide, the word the pill reaches is not yet under it: the part outside the pill keeps the
+    caption's colour (dark ink on the dark box would hide it), the part inside is in the pill's ink."""
+    from reelforge.captions.pill import GLIDE
+    script = with_style(project, "pill")
+    tl = build(script, lang, registry()["reels"].scaled(0.5))
+    _, item = first_event(tl, "pill")
+    src = placed_item(item, tl, "captions")
+    pill = script.brand.rgba(script.brand.caption_options["pill"]["color"])
+    ink = script.brand.rgba(script.brand.caption_options["pill"]["ink"])
+    a, _ = item.options["bounds"][1]
+    before = src.frame(a - 0.01).rgba              # the pill on word 0: word 1 in the caption's colour
+    mid = src.frame(a + GLIDE * 0.3).rgba          # the pill between words 0 and 1
+    rest = src.frame(a + GLIDE * 2).rgba            # the pill on word 1
+    x0, y0, x1, y1 = (int(round(v)) for v in src.word_box(1))
+    word_before, word_mid, word_rest = (f[y0:y1, x0:x1].astype(int) for f in (before, mid, rest))
+    assert near(word_rest, ink, 60).sum() > 20                      # at rest: the word in ink on the pill
+    under = near(word_mid, pill, 30)
+    assert under.any() and not under.all()                         # mid-glide: the pill covers part of it
+    span = np.flatnonzero(under.any(axis=0))                       # the pill: one run of columns
+    outside = ~near(word_before, pill, 30).any(axis=0)             # ...and where word 0's pill reached
+    outside[span.min():span.max() + 1] = False
+    assert outside.sum() > 3
+    assert np.abs(word_mid[:, outside] - word_before[:, outside]).max() <= 2    # as before the glide
+    assert np.abs(word_mid[:, ~outside] - word_before[:, ~outside]).max() > 60  # the pill and its ink
+
+
 @pytest.mark.parametrize("style", ["pop", "bounce"])
 def test_pop_and_bounce_move_the_spoken_word_only(project, style):
     script = with_style(project, style)

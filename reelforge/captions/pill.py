@@ -111,6 +111,24 @@ class Source:
     def lit_part(self, k: int, color) -> tuple:
         return self.part(("lit", k, color), lambda: (self.lit(k, color), self.at_bare))
 
+    def word_rect(self, k: int) -> tuple[int, int, int, int]:
+        """Word k's rectangle in the bare text's pixels, with room for its stroke and marks (clipped to the
+        text): what a moving or recoloured word is cut from."""
+        x0, y0, x1, y1 = self.word_box(k)
+        e = max(2, int((y1 - y0) * 0.12))
+        ax, ay = self.at_bare
+        w, h = self.bare.image.size
+        return (max(0, math.floor(x0 - ax) - 1), max(0, math.floor(y0 - ay) - e),
+                min(w, math.ceil(x1 - ax) + 1), min(h, math.ceil(y1 - ay) + e))
+
+    def rest_part(self, rect: tuple[int, int, int, int]) -> tuple:
+        """The bare text without the pixels of `rect` (a word, or two, drawn on their own)."""
+        def make():
+            out = self.bare.image.copy()
+            ImageDraw.Draw(out).rectangle((rect[0], rect[1], rect[2] - 1, rect[3] - 1), fill=(0, 0, 0, 0))
+            return out, self.at_bare
+        return self.part(("rest", rect), make)
+
     def frame(self, t: float):
         k = 0
         for i, (a, _) in enumerate(self.bounds):
@@ -162,8 +180,25 @@ class PillSource(Source):
         pill = Image.new("RGBA", (math.ceil(x1 + pad) - ox + 1, math.ceil(y1 + pad * 0.6) - oy + 1), (0, 0, 0, 0))
         ImageDraw.Draw(pill).rounded_rectangle((x0 - pad - ox, y0 - pad * 0.6 - oy, x1 + pad - ox, y1 + pad * 0.6 - oy),
                                                radius=radius, fill=color)
-        return [self.back_part(), (Sprite.from_image(pill), ox, oy),
-                self.lit_part(k, self.rgba(self.opts.get("ink", "dark")))]
+        parts = [self.back_part(), (Sprite.from_image(pill), ox, oy)]
+        ink = self.rgba(self.opts.get("ink", "dark"))
+        if step >= self.steps:
+            return parts + [self.lit_part(k, ink)]        # the pill holds the whole word
+        # gliding: the word it leaves and the word it reaches are in its ink only where it is
+        words = [k - 1, k] if k > 0 and a is not b else [k]
+        rects = [self.word_rect(j) for j in words]
+        r = (min(q[0] for q in rects), min(q[1] for q in rects), max(q[2] for q in rects), max(q[3] for q in rects))
+        if r[2] <= r[0] or r[3] <= r[1]:
+            return parts + [self.lit_part(k, ink)]
+        inked = self.bare.image.crop(r)
+        for j, q in zip(words, rects):
+            inked.paste(self.lit(j, ink).crop(q), (q[0] - r[0], q[1] - r[1]))
+        mx, my = self.at_bare[0] + r[0], self.at_bare[1] + r[1]       # the rectangle's corner on the canvas
+        mask = Image.new("L", inked.size, 0)
+        ImageDraw.Draw(mask).rounded_rectangle((x0 - pad - mx, y0 - pad * 0.6 - my, x1 + pad - mx, y1 + pad * 0.6 - my),
+                                               radius=radius, fill=255)
+        word = Image.composite(inked, self.bare.image.crop(r), mask)
+        return parts + [self.rest_part(r), (Sprite.from_image(word), mx, my)]
 
 
 class Pill(Animated):
@@ -176,27 +211,17 @@ class Pill(Animated):
 def moved_word(src: Source, k: int, scale: float, dy: float) -> list[tuple]:
     """The event's parts with the spoken word in the highlight colour, scaled about its centre and raised by
     dy px: the box, the lit text without the word, the word (the lit text whole when it does not move)."""
-    lit = src.lit(k, src.highlight)
-    x0, y0, x1, y1 = src.word_box(k)
-    e = max(2, int((y1 - y0) * 0.12))
-    bx = (int(math.floor(x0 - src.at_bare[0])) - 1, int(math.floor(y0 - src.at_bare[1])) - e,
-          int(math.ceil(x1 - src.at_bare[0])) + 1, int(math.ceil(y1 - src.at_bare[1])) + e)
-    bx = (max(0, bx[0]), max(0, bx[1]), min(lit.width, bx[2]), min(lit.height, bx[3]))
+    bx = src.word_rect(k)
     if scale == 1 and dy == 0 or bx[2] <= bx[0] or bx[3] <= bx[1]:
         return [src.back_part(), src.lit_part(k, src.highlight)]
-
-    def rest():
-        out = lit.copy()
-        ImageDraw.Draw(out).rectangle((bx[0], bx[1], bx[2] - 1, bx[3] - 1), fill=(0, 0, 0, 0))
-        return out, src.at_bare
-    word = lit.crop(bx)
+    word = src.lit(k, src.highlight).crop(bx)
     w, h = word.size
     nw, nh = max(1, round(w * scale)), max(1, round(h * scale))
     if (nw, nh) != (w, h):
         word = word.resize((nw, nh), Image.BILINEAR)
     x = src.at_bare[0] + bx[0] - (nw - w) // 2
     y = src.at_bare[1] + bx[1] - (nh - h) // 2 - round(dy)
-    return [src.back_part(), src.part(("rest", k), rest), (Sprite.from_image(word), max(0, x), max(0, y))]
+    return [src.back_part(), src.rest_part(bx), (Sprite.from_image(word), max(0, x), max(0, y))]
 
 
 STYLE = Pill()
