@@ -236,16 +236,16 @@ class Sprites:
 
     def rect(self, x: int, y: int, fw: int, fh: int) -> Optional[tuple[int, int, int, int]]:
         rects = [r for r in (s.rect(x + px, y + py, fw, fh) for s, px, py in self.parts) if r is not None]
-        return _union(rects)
+        return union(rects)
 
     def blend(self, frame: np.ndarray, x: int, y: int, clip=None) -> Optional[tuple[int, int, int, int]]:
         rects = [r for r in (s.blend(frame, x + px, y + py, clip) for s, px, py in self.parts) if r is not None]
-        return _union(rects)
+        return union(rects)
 
     def blend_yuv(self, planes, x: int, y: int, opacity: float = 1.0) -> Optional[tuple[int, int, int, int]]:
         if opacity < 1 and len(self.parts) > 1:     # faded as one: parts over each other are not faded twice
             return self.flat.blend_yuv(planes, x, y, opacity)
-        return _union([r for r in (s.blend_yuv(planes, x + px, y + py, opacity) for s, px, py in self.parts)
+        return union([r for r in (s.blend_yuv(planes, x + px, y + py, opacity) for s, px, py in self.parts)
                        if r is not None])
 
     @property
@@ -281,7 +281,8 @@ def blended(yuv: np.ndarray, w: int, h: int, looks, opacity: float = 1.0, copy: 
     return Converted(yuv, w, h)
 
 
-def _union(rects: list) -> Optional[tuple[int, int, int, int]]:
+def union(rects: list) -> Optional[tuple[int, int, int, int]]:
+    """The smallest rectangle (x0, y0, x1, y1) holding all of `rects`; None for none."""
     if not rects:
         return None
     return (min(r[0] for r in rects), min(r[1] for r in rects), max(r[2] for r in rects), max(r[3] for r in rects))

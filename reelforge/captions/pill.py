@@ -6,8 +6,9 @@ Also the shared machinery of the animated styles (pop.py, bounce.py): one captio
 (`options: {caption: <style>, bounds: per-word (start, end) from the event's start}`), drawn by a
 moving source whose frames are cached per (spoken word, animation step), so a word at rest costs a
 blend and no drawing. A frame is layered sprites (`layers.Sprites`): the event's box and each word's lit
-text are made once, and only what moves (the pill, a scaled or raised word) is new at each step. Options come from the brand kit's `captions: {pill: ..., pop: ..., bounce: ...}`, a template's
-`captions: {pop: ..., bounce: ...}` motion over them (timeline.caption_options).
+text are made once, and only what moves (the pill, a scaled or raised word) is new at each step. Options
+come from the brand kit's `captions: {pill: ..., pop: ..., bounce: ...}`, a template's `captions: {pop:
+..., bounce: ...}` motion over them (timeline.caption_options).
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from dataclasses import replace
 from PIL import Image, ImageDraw
 
 from ..language import has_arabic
-from ..layers import Sprite, Sprites
+from ..layers import Sprite, Sprites, union
 from ..model import frozen_map
 from ..text import clean, render_text
 from ..timeline import Item, caption_options
@@ -182,23 +183,20 @@ class PillSource(Source):
                                                radius=radius, fill=color)
         parts = [self.back_part(), (Sprite.from_image(pill), ox, oy)]
         ink = self.rgba(self.opts.get("ink", "dark"))
-        if step >= self.steps:
-            return parts + [self.lit_part(k, ink)]        # the pill holds the whole word
-        # gliding: the word it leaves and the word it reaches are in its ink only where it is
-        words = [k - 1, k] if k > 0 and a is not b else [k]
-        rects = [self.word_rect(j) for j in words]
-        r = (min(q[0] for q in rects), min(q[1] for q in rects), max(q[2] for q in rects), max(q[3] for q in rects))
-        if r[2] <= r[0] or r[3] <= r[1]:
-            return parts + [self.lit_part(k, ink)]
-        inked = self.bare.image.crop(r)
-        for j, q in zip(words, rects):
-            inked.paste(self.lit(j, ink).crop(q), (q[0] - r[0], q[1] - r[1]))
-        mx, my = self.at_bare[0] + r[0], self.at_bare[1] + r[1]       # the rectangle's corner on the canvas
-        mask = Image.new("L", inked.size, 0)
-        ImageDraw.Draw(mask).rounded_rectangle((x0 - pad - mx, y0 - pad * 0.6 - my, x1 + pad - mx, y1 + pad * 0.6 - my),
-                                               radius=radius, fill=255)
-        word = Image.composite(inked, self.bare.image.crop(r), mask)
-        return parts + [self.rest_part(r), (Sprite.from_image(word), mx, my)]
+        if step < self.steps:       # gliding: the words it leaves and reaches take its ink only where it is
+            words = [k - 1, k] if k > 0 and a is not b else [k]
+            rects = [self.word_rect(j) for j in words]
+            r = union(rects)
+            if r[0] < r[2] and r[1] < r[3]:
+                inked = self.bare.image.crop(r)
+                for j, q in zip(words, rects):
+                    inked.paste(self.lit(j, ink).crop(q), (q[0] - r[0], q[1] - r[1]))
+                mx, my = self.at_bare[0] + r[0], self.at_bare[1] + r[1]     # the rectangle's corner on the canvas
+                mask = Image.new("L", inked.size, 0)
+                mask.paste(pill.getchannel("A"), (ox - mx, oy - my))       # the pill's own pixels
+                word = Image.composite(inked, self.bare.image.crop(r), mask)
+                return parts + [self.rest_part(r), (Sprite.from_image(word), mx, my)]
+        return parts + [self.lit_part(k, ink)]        # the pill holds the whole word
 
 
 class Pill(Animated):
