@@ -8,6 +8,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import sys
 import time
 from contextlib import contextmanager
@@ -21,7 +22,7 @@ from .config.jsonschema import KINDS, schema
 from .encode import atomic_path, check_writable, write_atomic
 from .errors import Problem, ReelforgeError, RenderError, did_you_mean, display
 from .load import load_brand, load_script, load_voice
-from .pipeline import OUT_HINT, interruptible, prepare, render_outputs
+from .pipeline import OUT_HINT, Interrupted, interruptible, prepare, render_outputs, signal_pending
 from .platforms import registry
 from .preview import frame_of, png_bytes, sheet_of
 from .project import PACKAGED, candidates, known, project_of
@@ -174,10 +175,16 @@ def render(scripts, langs, plats, out, draft, no_cache, whisper_model, brand_nam
 @contextmanager
 def exit_on_interrupt(message: str):
     """Ctrl-C or SIGTERM inside the block: `message` on stderr and exit 130 / 143. Unwinding has already
-    removed the temporary files and stopped ffmpeg and any workers."""
+    removed the temporary files and stopped ffmpeg and any workers. A signal whose exception was swallowed
+    (raised in a finaliser) still ends it so, not as the block's own result: a build whose workers' ffmpeg
+    died of the same Ctrl-C would otherwise report them failed and exit 1."""
     try:
-        with interruptible():
-            yield
+        with interruptible(signal.SIGINT):
+            try:
+                yield
+            finally:
+                if signal_pending():
+                    raise Interrupted(signal_pending()[0])
     except KeyboardInterrupt as exc:
         click.echo(message, err=True)
         sys.exit(getattr(exc, "code", 130))

@@ -206,6 +206,32 @@ else:
 """
 
 
+SWALLOWED_CTRL_C = """
+import os, signal, sys
+from reelforge.cli import exit_on_interrupt
+
+class Finaliser:
+    def __del__(self):                  # Ctrl-C lands here: Python swallows the exception of a finaliser
+        os.kill(os.getpid(), signal.SIGINT)
+        for _ in range(10000):
+            pass
+
+with exit_on_interrupt("stopped"):
+    Finaliser()
+    sys.exit(1)                         # what a build whose workers' ffmpeg died of the same Ctrl-C returned
+"""
+
+
+def test_a_ctrl_c_swallowed_in_a_finaliser_still_exits_130():
+    """Ctrl-C reaches the build and its workers' ffmpeg at once: the workers report failures, and when
+    the build's own KeyboardInterrupt landed in a finaliser (swallowed), it exited 1 as a failed build
+    (seen once in the suite under load). The interrupt is recorded and ends the command as Ctrl-C."""
+    proc = subprocess.run([sys.executable, "-c", SWALLOWED_CTRL_C], cwd=REPO, capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 130, proc.stderr
+    assert proc.stderr.strip() == "stopped"
+
+
 def test_a_worker_whose_signal_was_swallowed_still_ends_with_its_parent():
     """Seen once in CI: a build killed, one pool worker went on waiting for work and held the caller's pipe."""
     proc = subprocess.Popen([sys.executable, "-c", ORPHAN], stdout=subprocess.PIPE, text=True)
