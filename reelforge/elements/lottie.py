@@ -6,13 +6,16 @@
 Drawn by ThorVG (thorvg-python wheel). `colors` (over the kit's `lottie: {colors: ...}`) rewrites the
 animation's own fill and stroke colours, and its gradients' colour stops, before it is loaded, so a
 stock animation takes the brand's identity. Frames are rasterised at the box size (aspect kept,
-centred) and cached by frame index: a looping animation is rasterised once per frame of its loop. The
+centred) and cached by frame index, process-wide (`FRAMES`): a looping animation is rasterised once per
+frame of its loop, however many scenes show it. The
 element is a moving source whose frames are RGBA sprites, so `animate:` (fade, pop...) applies to it as
 to any sprite.
 """
 from __future__ import annotations
 
+import hashlib
 import json
+import threading
 import zipfile
 from collections import OrderedDict
 from functools import lru_cache
@@ -28,7 +31,7 @@ from . import ElementKind
 
 LOTTIE_KEYS = ("v", "fr", "ip", "op", "layers")
 TOLERANCE = 8 / 255            # a file colour matches a `colors` key within this, per channel
-CACHE_BYTES = 96 << 20         # rasterised frames kept per element (a 2 s loop at 400×400 fits many times)
+CACHE_BYTES = 96 << 20         # rasterised frames kept in all (a 2 s loop at 400×400 fits several times)
 
 
 # -- reading ------------------------------------------------------------------------------
@@ -193,10 +196,11 @@ def engine():
 
 
 class LottieSource:
-    """The animation in a w×h box: `frame(t)` -> the Sprite at t seconds into the element."""
+    """The animation in a w×h box: `frame(t)` -> the Sprite at t seconds into the element. Frames are
+    shared by every element showing the same animation (after recolouring) at the same size (`FRAMES`):
+    a brand's animation in each scene is rasterised, and prepared for the encoder, once per render."""
 
     def __init__(self, doc: dict, box, *, loop: bool, speed: float, segment, where: str):
-        import thorvg_python as tvg
         x, y, w, h = box
         scale = min(w / doc.get("w", w), h / doc.get("h", h))
         self.w, self.h = max(1, round(doc.get("w", w) * scale)), max(1, round(doc.get("h", h) * scale))
@@ -204,17 +208,21 @@ class LottieSource:
         self.fps, self.loop, self.speed = float(doc["fr"]), loop, speed
         self.ip = doc["ip"]
         self.first, self.last = segment if segment else (doc["ip"], doc["op"])
+        self.data, self.where, self.canvas = json.dumps(doc).encode(), where, None
+        self.key = (hashlib.sha1(self.data).hexdigest(), self.w, self.h)
+        self._load()        # a file ThorVG refuses fails here, as the scene is set up, not mid-render
+
+    def _load(self) -> None:
+        import thorvg_python as tvg
         self.canvas = tvg.SwCanvas(engine())
         self.canvas.set_target(self.w, self.h, cs=tvg.Colorspace.ABGR8888S)     # straight alpha, R G B A bytes
         self.animation = tvg.LottieAnimation(engine())
         picture = self.animation.get_picture()
-        data = json.dumps(doc).encode()
-        if picture.load_data(data, "lottie+json", None, True) != tvg.Result.SUCCESS:
-            raise ReelforgeError(f"{where}: ThorVG cannot load this Lottie animation")
+        if picture.load_data(self.data, "lottie+json", None, True) != tvg.Result.SUCCESS:
+            self.close()
+            raise ReelforgeError(f"{self.where}: ThorVG cannot load this Lottie animation")
         picture.set_size(self.w, self.h)
         self.canvas.add(picture)
-        self.cache: OrderedDict[int, Sprite] = OrderedDict()
-        self.keep = max(4, CACHE_BYTES // (self.w * self.h * 12))       # a Sprite is ~12 bytes a pixel
 
     def index(self, t: float) -> int:
         """The animation's frame at t seconds into the element (looped or held on the last frame)."""
@@ -224,26 +232,33 @@ class LottieSource:
         return int(self.first + f)
 
     def frame(self, t: float) -> Sprite:
-        i = self.index(t)
-        sprite = self.cache.get(i)
+        key = (*self.key, self.index(t))
+        with _FRAMES_LOCK:
+            sprite = FRAMES.pop(key, None)
         if sprite is None:
-            self.animation.set_frame(float(i - self.ip))      # ThorVG counts from the file's `ip`
+            if self.canvas is None:
+                self._load()
+            self.animation.set_frame(float(key[-1] - self.ip))      # ThorVG counts from the file's `ip`
             self.canvas.update()
             self.canvas.draw(True)
             self.canvas.sync()
             rgba = np.frombuffer(self.canvas.buffer_arr, np.uint8).reshape(self.h, self.w, 4)
-            sprite = self.cache[i] = Sprite(rgba.copy())
-            if len(self.cache) > self.keep:
-                self.cache.popitem(last=False)
-        else:
-            self.cache.move_to_end(i)
+            sprite = Sprite(rgba.copy())
+        with _FRAMES_LOCK:                  # the studio's render and its previews run in two threads
+            FRAMES[key] = sprite            # the most recent last
+            while len(FRAMES) > 4 and sum(k[1] * k[2] for k in FRAMES) * SPRITE_BYTES > CACHE_BYTES:
+                del FRAMES[next(iter(FRAMES))]
         return sprite
 
     def close(self) -> None:
-        self.cache.clear()
         if self.canvas is not None:
             self.canvas.destroy()           # releases the picture; the animation object goes with the engine
             self.canvas = None
+
+
+FRAMES: "OrderedDict[tuple, Sprite]" = OrderedDict()     # (animation, w, h, frame) -> its Sprite
+SPRITE_BYTES = 20       # a Sprite's bytes a pixel, with its planes prepared for the encoder
+_FRAMES_LOCK = threading.Lock()
 
 
 class LottieElement(ElementKind):
