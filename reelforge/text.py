@@ -441,9 +441,27 @@ def _margin(style: Style, scale: float) -> tuple[float, float, float, float]:
             max(pad, stroke + (sdx if dx > 0 else blur)), max(pad, stroke + (sdy if dy > 0 else blur)))
 
 
+_LAYOUTS: dict = {}      # laid-out blocks by what a layout depends on (not the colours)
+
+
 def _layout(text: str, fonts: Fonts, style: Style, box_w: float, box_h: float, rtl: bool, size: int,
             scale: float, valign: str, lang: str) -> _Layout:
-    ml, mt, mr, mb = _margin(style, scale)
+    """`_lay_out`, remembered: a caption's box, its text and its text in the highlight colour are laid
+    out once."""
+    margin = _margin(style, scale)
+    key = (_fonts_key(fonts), text, style.weight, style.line_spacing, style.align, margin, box_w, box_h, rtl, size,
+           valign, lang)
+    laid = _LAYOUTS.get(key)
+    if laid is None:
+        if len(_LAYOUTS) > 5_000:
+            _LAYOUTS.clear()
+        laid = _LAYOUTS[key] = _lay_out(text, fonts, style, box_w, box_h, rtl, size, margin, valign, lang)
+    return laid
+
+
+def _lay_out(text: str, fonts: Fonts, style: Style, box_w: float, box_h: float, rtl: bool, size: int,
+             margin: tuple, valign: str, lang: str) -> _Layout:
+    ml, mt, mr, mb = margin
     inner_w, inner_h = box_w - ml - mr, box_h - mt - mb
     lines, indents, ok, word = [], [], True, 0
     for paragraph in text.split("\n"):
@@ -632,6 +650,12 @@ def _highlighted(plain: Block, coloured: Block, k: int, style: Style) -> Image.I
     return Image.composite(coloured.image, plain.image, mask)
 
 
+@lru_cache(maxsize=4096)
+def _ink_box(font: ImageFont.FreeTypeFont, text: str, direction: str, features: tuple, stroke: int) -> tuple:
+    """A piece's ink box from its baseline's start (the same pieces are drawn in several colours)."""
+    return font.getbbox(text, direction=direction, anchor="ls", features=list(features) or None, stroke_width=stroke)
+
+
 def _drawn(text, fonts, style, box_w, box_h, direction, valign, highlight, lang, size) -> Block:
     rtl = base_rtl(text) if direction is None else direction == "rtl"
     lay = fit(text, fonts, style, box_w, box_h, direction="rtl" if rtl else "ltr", valign=valign, lang=lang,
@@ -666,8 +690,7 @@ def _drawn(text, fonts, style, box_w, box_h, direction, valign, highlight, lang,
                     d.text(xy, p.text, font=f, fill=color, anchor="ls", direction=direction_, features=features,
                            stroke_width=bold, stroke_fill=color)
             if p.word is not None:
-                l, t, r, b = f.getbbox(p.text, direction=direction_, anchor="ls", features=features,
-                                       stroke_width=stroke + bold)
+                l, t, r, b = _ink_box(f, p.text, direction_, tuple(features or ()), stroke + bold)
                 bx = boxes.setdefault(p.word, [1e9, 1e9, -1e9, -1e9])
                 bx[0], bx[1] = min(bx[0], xy[0] + min(l, 0)), min(bx[1], xy[1] + t)
                 bx[2], bx[3] = max(bx[2], xy[0] + max(r, pl.width)), max(bx[3], xy[1] + b)
