@@ -24,8 +24,8 @@ import numpy as np
 from PIL import Image
 
 from .animation import DECORATED, EASINGS, REST, Pose, keyframed, pose, stagger
-from .encode import Converted, Pan, as_rgb, drawn, merged_rects as _merged
-from .layers import SPRITES, Background, Faded, Placed, Sprite, Sprites, blended, placed_item, place_logo
+from .encode import Converted, Pan, as_rgb, drawn, grown, merged_rects as _merged
+from .layers import SPRITES, Background, Faded, Placed, Sprite, Sprites, blended, placed_item, place_logo, reblended
 from .model import Animation
 from .registry import TRANSITIONS
 from .timeline import Item, SceneTime, Timeline
@@ -395,11 +395,18 @@ class SceneDrawer:
 
     def _moved_yuv(self, moving: list, looks: list) -> Converted:
         """The same made in the encoder's yuv420p: the moving layers' sprites blended on the planes of the
-        resting composite (the previous frame again if they show what they showed)."""
+        resting composite; after a frame of the same moving layers over the same composite, that frame
+        again where they show what they showed (all of it if they all do)."""
         base, last = self._base, self._last
-        if last is not None and last[0] is base and last[1] == moving and all(map(_same, last[3], looks)):
-            return last[2]
-        frame = blended(base.yuv, base.w, base.h, looks)
+        if last is not None and last[0] is base and last[1] == moving:
+            changed = [(a, b) for a, b in zip(last[3], looks) if not _same(a, b)]
+            if not changed:
+                return last[2]
+            rects = _merged([grown(r, base.w, base.h) for a, b in changed
+                             for r in (extent(a, base.w, base.h), extent(b, base.w, base.h)) if r])
+            frame = reblended(last[2], base, looks, rects)
+        else:
+            frame = blended(base.yuv, base.w, base.h, looks)
         self._last = (base, moving, frame, looks)
         return frame
 

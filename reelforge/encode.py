@@ -344,7 +344,7 @@ def drawn(frame: np.ndarray, under, rects) -> DrawnOver:
     return out
 
 
-def _grown(box: tuple[int, int, int, int], w: int, h: int) -> tuple[int, int, int, int]:
+def grown(box: tuple[int, int, int, int], w: int, h: int) -> tuple[int, int, int, int]:
     """A changed rectangle, even-aligned and grown by MARGIN: the pixels whose conversion it reaches."""
     x0, y0, x1, y1 = box
     return (max(0, (x0 & ~1) - MARGIN), max(0, (y0 & ~1) - MARGIN),
@@ -410,7 +410,7 @@ class YuvFrames:
             return yuv420(frame)
         pf, pyuv = self.prev
         box = changed_box(frame, pf)
-        return pyuv if box is None else yuv420(frame, pyuv.copy(), _grown(box, frame.shape[1], frame.shape[0]))
+        return pyuv if box is None else yuv420(frame, pyuv.copy(), grown(box, frame.shape[1], frame.shape[0]))
 
     def _drawn(self, frame: DrawnOver) -> np.ndarray:
         h, w = frame.shape[:2]
@@ -418,7 +418,7 @@ class YuvFrames:
         yuv = self.of(frame.under)
         if rects and not isinstance(frame.under, Pan):     # a pan's is new
             yuv = yuv.copy()
-        for box in merged_rects([_grown(r, w, h) for r in rects]):
+        for box in merged_rects([grown(r, w, h) for r in rects]):
             yuv420(frame, yuv, box)
         return yuv
 

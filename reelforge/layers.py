@@ -6,6 +6,7 @@ multiply-add. Everything here runs before the frame loop; the loop only blends.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Optional
@@ -92,11 +93,13 @@ class Sprite:
         np.add(v, self.rgb_p[sy:sy + y1 - y0, sx:sx + x1 - x0], out=region, casting="unsafe")
         return r
 
-    def blend_yuv(self, planes, x: int, y: int, opacity: float = 1.0) -> Optional[tuple[int, int, int, int]]:
+    def blend_yuv(self, planes, x: int, y: int, opacity: float = 1.0, clip=None) -> Optional[tuple[int, int, int, int]]:
         """The sprite at (x, y) over a yuv420p frame's planes (Y, U, V), in place, as the encoder would
         convert the RGB blend: luma pixel by pixel (the conversion is linear), chroma through swscale's own
         chroma filter (see `_yuv_prepared`), over the ink and the MARGIN pixels around it that the filter
-        reaches; `opacity` scales the alpha (a fade, from the same prepared planes). Within a level of
+        reaches (encode.grown of the ink's rectangle); `opacity` scales the alpha (a fade, from the same
+        prepared planes); `clip`, a rectangle of even corners, limits it to those luma pixels and their
+        chroma (each pixel is blended on its own: the same values as unclipped, there). Within a level of
         converting the RGB blend, but for chroma where the background's colour changes sharply under a
         glyph's edge (tests/test_render_speed.py). -> the rectangle of the frame drawn on, as `blend`."""
         luma = planes[0]
@@ -104,14 +107,16 @@ class Sprite:
         r = self.rect(x, y, fw, fh)
         if r is None:
             return None
-        x0, y0, x1, y1 = r
+        cx0, cy0, cx1, cy1 = clip if clip is not None else (0, 0, fw, fh)
         ix, iy = x + self.box[0], y + self.box[1]          # the ink's corner in the frame
         yp, inv, (cu, cv, cinv) = self._yuv_prepared(ix & 1, iy & 1)
         over = _over if opacity >= 1 else _faded_over(opacity)
-        over(luma[y0:y1, x0:x1], yp[y0 - iy:y1 - iy, x0 - ix:x1 - ix], inv[y0 - iy:y1 - iy, x0 - ix:x1 - ix])
+        x0, y0, x1, y1 = max(r[0], cx0), max(r[1], cy0), min(r[2], cx1), min(r[3], cy1)
+        if x0 < x1 and y0 < y1:
+            over(luma[y0:y1, x0:x1], yp[y0 - iy:y1 - iy, x0 - ix:x1 - ix], inv[y0 - iy:y1 - iy, x0 - ix:x1 - ix])
         cx, cy = (ix - (ix & 1) - MARGIN) // 2, (iy - (iy & 1) - MARGIN) // 2    # the chroma canvas's corner
-        k0x, k0y = max(cx, 0), max(cy, 0)
-        k1x, k1y = min(cx + cinv.shape[1], fw // 2), min(cy + cinv.shape[0], fh // 2)
+        k0x, k0y = max(cx, cx0 // 2), max(cy, cy0 // 2)
+        k1x, k1y = min(cx + cinv.shape[1], cx1 // 2), min(cy + cinv.shape[0], cy1 // 2)
         if k0x < k1x and k0y < k1y:
             cut = (slice(k0y - cy, k1y - cy), slice(k0x - cx, k1x - cx))
             over = _over_ringing if opacity >= 1 else over
@@ -222,8 +227,8 @@ class Faded:
     def blend(self, frame: np.ndarray, x: int, y: int, clip=None):
         return self.scaled.blend(frame, x, y, clip)
 
-    def blend_yuv(self, planes, x: int, y: int, opacity: float = 1.0):
-        return self.sprite.blend_yuv(planes, x, y, self.opacity * opacity)
+    def blend_yuv(self, planes, x: int, y: int, opacity: float = 1.0, clip=None):
+        return self.sprite.blend_yuv(planes, x, y, self.opacity * opacity, clip)
 
 
 class Sprites:
@@ -242,10 +247,10 @@ class Sprites:
         rects = [r for r in (s.blend(frame, x + px, y + py, clip) for s, px, py in self.parts) if r is not None]
         return union(rects)
 
-    def blend_yuv(self, planes, x: int, y: int, opacity: float = 1.0) -> Optional[tuple[int, int, int, int]]:
+    def blend_yuv(self, planes, x: int, y: int, opacity: float = 1.0, clip=None) -> Optional[tuple[int, int, int, int]]:
         if opacity < 1 and len(self.parts) > 1:     # faded as one: parts over each other are not faded twice
-            return self.flat.blend_yuv(planes, x, y, opacity)
-        return union([r for r in (s.blend_yuv(planes, x + px, y + py, opacity) for s, px, py in self.parts)
+            return self.flat.blend_yuv(planes, x, y, opacity, clip)
+        return union([r for r in (s.blend_yuv(planes, x + px, y + py, opacity, clip) for s, px, py in self.parts)
                        if r is not None])
 
     @property
@@ -278,6 +283,23 @@ def blended(yuv: np.ndarray, w: int, h: int, looks, opacity: float = 1.0, copy: 
         planes = split(yuv, w, h)
         for what, x, y in looks:
             what.blend_yuv(planes, x, y, opacity)
+    return Converted(yuv, w, h)
+
+
+def reblended(prev: Converted, base: Converted, looks, rects) -> Converted:
+    """`prev` (a frame `blended` from `base`) with the rectangles `rects` (even corners, each holding the
+    pixels, encode.grown, that a look it showed or shows there reaches) made anew: `base` there, with every
+    look blended over it within them. The same bytes as blending all the looks on `base` again, for the
+    cost of the rectangles (a Lottie animation moving beside a caption that holds still)."""
+    yuv, w, h = prev.yuv.copy(), base.w, base.h
+    planes, under = split(yuv, w, h), split(base.yuv, w, h)
+    for r in rects:
+        x0, y0, x1, y1 = r
+        planes[0][y0:y1, x0:x1] = under[0][y0:y1, x0:x1]
+        for plane, was in zip(planes[1:], under[1:]):
+            plane[y0 // 2:y1 // 2, x0 // 2:x1 // 2] = was[y0 // 2:y1 // 2, x0 // 2:x1 // 2]
+        for what, x, y in looks:
+            what.blend_yuv(planes, x, y, clip=r)
     return Converted(yuv, w, h)
 
 
@@ -512,6 +534,11 @@ def soft_shape(d: int, color, ring: bool, alpha: float) -> Sprite:
     return Sprite.from_image(big.reduce(4).convert("RGBA"))
 
 
+def _even(v: float) -> int:
+    """The even integer at or below v."""
+    return 2 * math.floor(v / 2)
+
+
 class Motion:
     """Continuous motion of a colour or gradient background (`drift`, `shapes`): the gradient (a soft light
     on a flat colour) drawn larger than the frame, dithered, and panned; soft shapes in the palette drift
@@ -547,11 +574,15 @@ class Motion:
                                 v * np.cos(a), v * np.sin(a), rnd.uniform(0, 6.28)))
 
     def parts(self, t: float) -> tuple[Pan, list[tuple[Sprite, int, int]]]:
-        """The frame at t as the window of the big gradient it shows, and the shapes over it (Sprite, x, y)."""
+        """The frame at t as the window of the big gradient it shows, and the shapes over it (Sprite, x, y).
+        Both move by whole pairs of pixels: the gradient's dither stays put on the screen (it would flicker
+        at every odd step, for x264 to encode), and each is converted to the encoder's YUV at one parity
+        of position (its chroma blocks) instead of four. At 15 redraws a second, a soft light or shape
+        drifting 20-40 px a second steps by 2 px or so either way."""
         q = min(1.0, max(0.0, t / self.duration))
-        ox = int(round((self.travel - 1) * (q if self.dir[0] >= 0 else 1 - q)))
-        oy = int(round((self.travel - 1) * (q if self.dir[1] >= 0 else 1 - q)))
-        shapes = [(sprite, int(x + vx * t), int(y + vy * t + np.sin(phase + t * 1.3) * sprite.h * 0.06))
+        ox = _even((self.travel - 1) * (q if self.dir[0] >= 0 else 1 - q))
+        oy = _even((self.travel - 1) * (q if self.dir[1] >= 0 else 1 - q))
+        shapes = [(sprite, _even(x + vx * t), _even(y + vy * t + np.sin(phase + t * 1.3) * sprite.h * 0.06))
                   for sprite, x, y, vx, vy, phase in self.shapes]
         return Pan(self.big, ox, oy, self.w, self.h), shapes
 

@@ -348,6 +348,37 @@ def test_a_sprite_blended_on_yuv_planes_is_its_rgb_blend_converted(project):
                     (sw, sh, x, y, k)
 
 
+def test_a_frame_redrawn_where_looks_changed_is_byte_identical_to_blending_them_all_again(project):
+    """After a frame of moving sprites, the next is that frame with only the rectangles its changed looks
+    reach made anew (layers.reblended, as compose does it): the same bytes as blending every look on the
+    resting composite again. Text, a soft shape, a fade and layered parts, at every parity, across the
+    frame's edges, over and beside each other, through 40 random steps."""
+    from reelforge.compose import extent
+    from reelforge.encode import Converted, grown, merged_rects
+    from reelforge.layers import Faded, Sprites, blended, reblended, soft_shape
+    tl = _timeline(project)
+    drawer = SceneDrawer(tl, tl.scenes[0])
+    sprites = [layer.content.sprite for layer in drawer.layers if hasattr(layer.content, "sprite")]
+    drawer.close()
+    sprites.append(soft_shape(90, (255, 200, 87, 255), True, 0.22))
+    sprites.append(Faded(sprites[0], 0.45))
+    sprites.append(Sprites(200, 120, [(sprites[-2], 0, 0), (sprites[1], 33, 17)]))
+    h, w = 480, 360
+    base = Converted(yuv420(gradient(w, h, (20, 60, 120), (240, 120, 40), "diagonal")), w, h)
+    rng = np.random.default_rng(7)
+    looks = [(s, int(rng.integers(-80, w)), int(rng.integers(-80, h))) for s in sprites]
+    frame = blended(base.yuv, w, h, looks)
+    for step in range(40):
+        now = list(looks)
+        for k in rng.choice(len(now), size=int(rng.integers(1, 3)), replace=False):
+            s, x, y = now[k]
+            now[k] = (s, x + int(rng.integers(-30, 31)), y + int(rng.integers(-30, 31)))
+        rects = merged_rects([grown(r, w, h) for a, b in zip(looks, now) if a != b
+                              for r in (extent(a, w, h), extent(b, w, h)) if r])
+        frame, looks = reblended(frame, base, now, rects), now
+        assert np.array_equal(frame.yuv, blended(base.yuv, w, h, now).yuv), step
+
+
 def test_rendering_for_the_encoder_composes_in_yuv_and_makes_no_rgb(project):
     """With the encoder's conversion, the compositor blends resting and moving sprites on yuv420p planes
     (drifting gradient, shapes, text, pill captions, a progress bar, transitions): no frame's RGB is
