@@ -231,6 +231,52 @@ class Faded:
         return self.sprite.blend_yuv(planes, x, y, self.opacity * opacity, clip)
 
 
+class Cut:
+    """The part of a sprite inside a rectangle of its own pixels (x0, y0, x1, y1): a progress bar's filled
+    and empty parts, each a whole bar prepared once. In YUV its luma is cut exactly and its chroma at
+    the block holding the cut's edge (that 2-pixel column takes the colour of the part to its right)."""
+
+    __slots__ = ("sprite", "cut")
+
+    def __init__(self, sprite: Sprite, cut: tuple[int, int, int, int]):
+        self.sprite, self.cut = sprite, cut
+
+    def _clip(self, x: int, y: int, clip):
+        """The cut in the frame, open on the sides where it is the sprite's own edge (the chroma the filter
+        spreads past the ink is the sprite's there)."""
+        x0, y0, x1, y1 = self.cut
+        far = 1 << 30
+        r = (x + x0 if x0 > 0 else -far, y + y0 if y0 > 0 else -far,
+             x + x1 if x1 < self.sprite.w else far, y + y1 if y1 < self.sprite.h else far)
+        return r if clip is None else (max(r[0], clip[0]), max(r[1], clip[1]), min(r[2], clip[2]), min(r[3], clip[3]))
+
+    @property
+    def rgba(self) -> np.ndarray:
+        x0, y0, x1, y1 = self.cut
+        out = self.sprite.rgba.copy()
+        inside = np.zeros(out.shape[:2], bool)
+        inside[max(0, y0):max(0, y1), max(0, x0):max(0, x1)] = True
+        out[~inside, 3] = 0
+        return out
+
+    def rect(self, x: int, y: int, fw: int, fh: int) -> Optional[tuple[int, int, int, int]]:
+        r, c = self.sprite.rect(x, y, fw, fh), self._clip(x, y, None)
+        if r is None:
+            return None
+        r = (max(r[0], c[0]), max(r[1], c[1]), min(r[2], c[2]), min(r[3], c[3]))
+        return r if r[0] < r[2] and r[1] < r[3] else None
+
+    def blend(self, frame: np.ndarray, x: int, y: int, clip=None):
+        return self.sprite.blend(frame, x, y, self._clip(x, y, clip))
+
+    def blend_yuv(self, planes, x: int, y: int, opacity: float = 1.0, clip=None):
+        r = self.rect(x, y, planes[0].shape[1], planes[0].shape[0])
+        if r is None:
+            return None
+        self.sprite.blend_yuv(planes, x, y, opacity, self._clip(x, y, clip))
+        return r
+
+
 class Sprites:
     """Sprites drawn one over another as one (a kinetic headline's words, each moving on its own): `parts`
     (Sprite, x, y) placed on a w×h canvas. Blended part by part, each over its own ink; `rgba` composes
@@ -272,7 +318,7 @@ class Sprites:
         return np.asarray(out)
 
 
-SPRITES = (Sprite, Sprites, Faded)       # what a layer's look blends (else: opaque RGB pasted, a video)
+SPRITES = (Sprite, Sprites, Faded, Cut)  # what a layer's look blends (else: opaque RGB pasted, a video)
 
 
 def blended(yuv: np.ndarray, w: int, h: int, looks, opacity: float = 1.0, copy: bool = True) -> Converted:

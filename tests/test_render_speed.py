@@ -379,6 +379,39 @@ def test_a_frame_redrawn_where_looks_changed_is_byte_identical_to_blending_them_
         assert np.array_equal(frame.yuv, blended(base.yuv, w, h, now).yuv), step
 
 
+@pytest.mark.parametrize("rtl", [False, True])
+def test_a_progress_bar_is_cut_from_two_bars_prepared_once_and_converts_as_drawn(rtl):
+    """A progress bar's frames are its filled and empty parts cut from two whole bars (layers.Cut), the
+    same two sprites at every step, the edge on an even column of the frame, growing from the reading
+    start; blended in YUV, the conversion of its RGB blend: luma within a level, chroma within 4 (a cut
+    edge is sharp where the filter would have softened it)."""
+    from reelforge.elements.progress import ProgressSource
+    from reelforge.pixels import split
+    w, h = 360, 80
+    bg = gradient(w, h, (20, 60, 120), (40, 120, 90), "vertical")
+    src = ProgressSource((31, 37, 297, 9), (255, 200, 87, 255), (255, 255, 255, 64), 0.0, 10.0, rtl)
+    bars, edges = set(), []
+    for t in np.linspace(0, 10, 41):
+        look = src.frame(float(t))
+        bars |= {id(cut.sprite) for cut, _, _ in look.parts}
+        edge = look.parts[0][0].cut[2]
+        edges.append(edge)
+        assert (31 + edge) % 2 == 0 or edge in (0, 297)
+        rgb = bg.copy()
+        look.blend(rgb, 31, 37)
+        got = yuv420(bg)
+        look.blend_yuv(split(got, w, h), 31, 37)
+        d = [np.abs(a.astype(int) - b).max() for a, b in zip(split(got, w, h), split(yuv420(rgb), w, h))]
+        assert d[0] <= 1 and max(d[1:]) <= 4, (t, d)
+        filled = rgb[41, 31:328]
+        yellow = np.abs(filled.astype(int) - (255, 200, 87)).max(axis=1) < 40
+        assert abs(yellow.sum() - 297 * t / 10) <= 3, t
+        if 0 < t < 10:      # the filled part is at the reading start
+            assert yellow[-1 if rtl else 0] and not yellow[0 if rtl else -1]
+    assert len(bars) == 2
+    assert edges == sorted(edges, reverse=rtl)
+
+
 def test_rendering_for_the_encoder_composes_in_yuv_and_makes_no_rgb(project):
     """With the encoder's conversion, the compositor blends resting and moving sprites on yuv420p planes
     (drifting gradient, shapes, text, pill captions, a progress bar, transitions): no frame's RGB is
