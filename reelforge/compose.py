@@ -138,11 +138,26 @@ def posed(c: Placed, p: Pose, accent=(255, 200, 87, 255), ink=(14, 42, 47, 255))
     if abs(p.scale - 1) > 1e-3:
         h, w = rgba.shape[:2]
         nw, nh = max(1, round(w * p.scale)), max(1, round(h * p.scale))
-        rgba, dx, dy = scaled_ink(rgba, c.sprite.box if rgba is c.sprite.rgba else None, nw, nh)
+        sprite, dx, dy = _scaled(c, rgba, nw, nh)
         x, y = x + (w - nw) // 2 + dx, y + (h - nh) // 2 + dy
-    # only moved (a slide once faded in): the sprite itself, already premultiplied; a fade of it is Faded
-    sprite = c.sprite if rgba is c.sprite.rgba else Sprite(rgba)
+    else:       # only moved (a slide once faded in): the sprite itself, already premultiplied
+        sprite = c.sprite if rgba is c.sprite.rgba else Sprite(rgba)
     return (Faded(sprite, p.alpha) if p.alpha < 1 else sprite), x, y
+
+
+def _scaled(c: Placed, rgba: np.ndarray, nw: int, nh: int) -> tuple[Sprite, int, int]:
+    """`rgba` (the placed sprite's, or a reveal or kinetic composite of it) resized to nw×nh (scaled_ink) as
+    a Sprite, and its corner. The placed sprite's last resize is kept: the last frames of an ease often
+    round to the same size, and then show the same sprite (prepared once; the frame before, again)."""
+    own = rgba is c.sprite.rgba
+    last = c.__dict__.get("_scaled")
+    if own and last is not None and last[0] == (nw, nh):
+        return last[1]
+    scaled, dx, dy = scaled_ink(rgba, c.sprite.box if own else None, nw, nh)
+    out = (Sprite(scaled), dx, dy)
+    if own:
+        c.__dict__["_scaled"] = ((nw, nh), out)
+    return out
 
 
 def scaled_ink(rgba: np.ndarray, box, nw: int, nh: int) -> tuple[np.ndarray, int, int]:

@@ -500,3 +500,24 @@ def test_a_scaled_sprite_is_its_ink_cut_from_the_whole_images_resize():
         assert np.abs(premultiplied(got) - premultiplied(whole)).max() <= 2, (h, w, s)
         assert np.abs(got[..., 3].astype(int) - whole[..., 3]).max() <= 1, (h, w, s)
         assert whole[..., 3].sum() - whole[dy:dy + part.shape[0], dx:dx + part.shape[1], 3].sum() == 0
+
+
+def test_poses_that_round_to_the_same_size_show_the_same_scaled_sprite():
+    """The last frames of a `pop` ease often round to the same size: they show the very sprite resized
+    for the frame before (prepared once, and the frame itself reused), at the same place; a new size is
+    resized anew, as a whole resize of the sprite would be."""
+    from reelforge.animation import Pose
+    from reelforge.compose import posed
+    from reelforge.layers import Faded, Placed
+    rgba = np.zeros((40, 120, 4), np.uint8)
+    rgba[5:35, 10:110] = (250, 200, 80, 255)
+    c = Placed(Sprite(rgba), 30, 50)
+    a, b, d = posed(c, Pose(scale=0.9901)), posed(c, Pose(scale=0.9904)), posed(c, Pose(scale=0.95))
+    assert a[0] is b[0] and a[1:] == b[1:]
+    assert d[0] is not a[0] and d[0].rgba.shape[1] < a[0].rgba.shape[1]
+    faded = posed(c, Pose(scale=0.95, alpha=0.5))
+    assert isinstance(faded[0], Faded) and faded[0].sprite is d[0] and faded[1:] == d[1:]
+    whole = np.asarray(Image.fromarray(rgba).resize((114, 38), Image.BILINEAR))
+    part, dx, dy = scaled_ink(rgba, None, 114, 38)
+    assert np.array_equal(d[0].rgba, part) and d[1:] == (30 + 3 + dx, 50 + 1 + dy)
+    assert whole[..., 3].sum() == part[..., 3].sum()
