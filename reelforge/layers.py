@@ -233,8 +233,10 @@ class Faded:
 
 class Cut:
     """The part of a sprite inside a rectangle of its own pixels (x0, y0, x1, y1): a progress bar's filled
-    and empty parts, each a whole bar prepared once. In YUV its luma is cut exactly and its chroma at
-    the block holding the cut's edge (that 2-pixel column takes the colour of the part to its right)."""
+    and empty parts, each a whole bar prepared once. In YUV its luma is cut exactly, and its chroma between
+    chroma blocks (a little sharper than the encoder's filter would make the edge) when the edge is on an
+    even column of the frame, as the progress bar's is; on an odd one, the block holding it takes the
+    colour of the part to its right."""
 
     __slots__ = ("sprite", "cut")
 

@@ -7,9 +7,8 @@ Drawn by ThorVG (thorvg-python wheel). `colors` (over the kit's `lottie: {colors
 animation's own fill and stroke colours, and its gradients' colour stops, before it is loaded, so a
 stock animation takes the brand's identity. Frames are rasterised at the box size (aspect kept,
 centred) and cached by frame index, process-wide (`FRAMES`): a looping animation is rasterised once per
-frame of its loop, however many scenes show it. The
-element is a moving source whose frames are RGBA sprites, so `animate:` (fade, pop...) applies to it as
-to any sprite.
+frame of its loop, however many scenes show it. The element is a moving source whose frames are RGBA
+sprites, so `animate:` (fade, pop...) applies to it as to any sprite.
 """
 from __future__ import annotations
 
