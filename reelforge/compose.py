@@ -25,7 +25,8 @@ from PIL import Image
 
 from .animation import DECORATED, EASINGS, REST, Pose, keyframed, pose, stagger
 from .encode import Converted, Pan, as_rgb, drawn, grown, merged_rects as _merged
-from .layers import SPRITES, Background, Faded, Placed, Sprite, Sprites, blended, placed_item, place_logo, reblended
+from .layers import (SPRITES, Background, Faded, Placed, Sprite, Sprites, blended, meet, placed_item, place_logo,
+                     reblended)
 from .model import Animation
 from .registry import TRANSITIONS
 from .timeline import Item, SceneTime, Timeline
@@ -108,10 +109,8 @@ def extent(look: tuple, fw: int, fh: int) -> Optional[tuple[int, int, int, int]]
 
 
 def paste(frame: np.ndarray, rgb: np.ndarray, x: int, y: int, clip=None) -> Optional[tuple[int, int, int, int]]:
-    r = extent((rgb, x, y), frame.shape[1], frame.shape[0])
-    if r is not None and clip is not None:
-        r = (max(r[0], clip[0]), max(r[1], clip[1]), min(r[2], clip[2]), min(r[3], clip[3]))
-    if r is None or r[0] >= r[2] or r[1] >= r[3]:
+    r = meet(extent((rgb, x, y), frame.shape[1], frame.shape[0]), clip)
+    if r is None:
         return None
     x0, y0, x1, y1 = r
     frame[y0:y1, x0:x1] = rgb[y0 - y:y1 - y, x0 - x:x1 - x]

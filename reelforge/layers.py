@@ -77,10 +77,8 @@ class Sprite:
     def blend(self, frame: np.ndarray, x: int, y: int, clip=None) -> Optional[tuple[int, int, int, int]]:
         """frame[y:y+h, x:x+w] = sprite over frame (clipped to the frame, and to the rectangle `clip`);
         -> the rectangle (x0, y0, x1, y1) drawn on, None if none."""
-        r = self.rect(x, y, frame.shape[1], frame.shape[0])
-        if r is not None and clip is not None:
-            r = (max(r[0], clip[0]), max(r[1], clip[1]), min(r[2], clip[2]), min(r[3], clip[3]))
-        if r is None or r[0] >= r[2] or r[1] >= r[3]:
+        r = meet(self.rect(x, y, frame.shape[1], frame.shape[0]), clip)
+        if r is None:
             return None
         x0, y0, x1, y1 = r
         sx, sy = x0 - x - self.box[0], y0 - y - self.box[1]
@@ -250,7 +248,7 @@ class Cut:
         far = 1 << 30
         r = (x + x0 if x0 > 0 else -far, y + y0 if y0 > 0 else -far,
              x + x1 if x1 < self.sprite.w else far, y + y1 if y1 < self.sprite.h else far)
-        return r if clip is None else (max(r[0], clip[0]), max(r[1], clip[1]), min(r[2], clip[2]), min(r[3], clip[3]))
+        return r if clip is None else meet(r, clip) or (0, 0, 0, 0)
 
     @property
     def rgba(self) -> np.ndarray:
@@ -262,11 +260,7 @@ class Cut:
         return out
 
     def rect(self, x: int, y: int, fw: int, fh: int) -> Optional[tuple[int, int, int, int]]:
-        r, c = self.sprite.rect(x, y, fw, fh), self._clip(x, y, None)
-        if r is None:
-            return None
-        r = (max(r[0], c[0]), max(r[1], c[1]), min(r[2], c[2]), min(r[3], c[3]))
-        return r if r[0] < r[2] and r[1] < r[3] else None
+        return meet(self.sprite.rect(x, y, fw, fh), self._clip(x, y, None))
 
     def blend(self, frame: np.ndarray, x: int, y: int, clip=None):
         return self.sprite.blend(frame, x, y, self._clip(x, y, clip))
@@ -349,6 +343,15 @@ def reblended(prev: Converted, base: Converted, looks, rects) -> Converted:
         for what, x, y in looks:
             what.blend_yuv(planes, x, y, clip=r)
     return Converted(yuv, w, h)
+
+
+def meet(a, b) -> Optional[tuple[int, int, int, int]]:
+    """The rectangle two rectangles share (either may be None: no rectangle for `a`, no limit for `b`);
+    None if they share none."""
+    if a is None or b is None:
+        return a
+    r = (max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3]))
+    return r if r[0] < r[2] and r[1] < r[3] else None
 
 
 def union(rects: list) -> Optional[tuple[int, int, int, int]]:

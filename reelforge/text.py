@@ -343,8 +343,7 @@ def _lay_out_line(line: str, rtl: bool, fonts: Fonts, weight: str, size: int, fi
         features = fonts.features_of(p.font)
         w = f.getlength(p.text, direction=direction, features=features)
         if not p.text.isspace():
-            l, t, r, b = f.getbbox(p.text, direction=direction, anchor="ls", features=features,
-                                   stroke_width=fonts.embolden(p.font, weight, size))
+            l, t, r, b = _ink_box(f, p.text, direction, tuple(features or ()), fonts.embolden(p.font, weight, size))
             left, right = min(left, x + l), max(right, x + r)
             top, bottom = min(top, t), max(bottom, b)
         asc, desc = f.getmetrics()
@@ -651,7 +650,7 @@ def _highlighted(plain: Block, coloured: Block, k: int, style: Style) -> Image.I
 
 
 @lru_cache(maxsize=4096)
-def _ink_box(font: ImageFont.FreeTypeFont, text: str, direction: str, features: tuple, stroke: int) -> tuple:
+def _ink_box(font: ImageFont.FreeTypeFont, text: str, direction: str, features: tuple, stroke: float) -> tuple:
     """A piece's ink box from its baseline's start (the same pieces are drawn in several colours)."""
     return font.getbbox(text, direction=direction, anchor="ls", features=list(features) or None, stroke_width=stroke)
 

@@ -232,19 +232,21 @@ class LottieSource:
 
     def frame(self, t: float) -> Sprite:
         key = (*self.key, self.index(t))
+        with _FRAMES_LOCK:              # the studio's render and its previews run in two threads
+            sprite = FRAMES.get(key)
+            if sprite is not None:
+                FRAMES.move_to_end(key)         # the most recent last
+                return sprite
+        if self.canvas is None:
+            self._load()
+        self.animation.set_frame(float(key[-1] - self.ip))      # ThorVG counts from the file's `ip`
+        self.canvas.update()
+        self.canvas.draw(True)
+        self.canvas.sync()
+        rgba = np.frombuffer(self.canvas.buffer_arr, np.uint8).reshape(self.h, self.w, 4)
+        sprite = Sprite(rgba.copy())
         with _FRAMES_LOCK:
-            sprite = FRAMES.pop(key, None)
-        if sprite is None:
-            if self.canvas is None:
-                self._load()
-            self.animation.set_frame(float(key[-1] - self.ip))      # ThorVG counts from the file's `ip`
-            self.canvas.update()
-            self.canvas.draw(True)
-            self.canvas.sync()
-            rgba = np.frombuffer(self.canvas.buffer_arr, np.uint8).reshape(self.h, self.w, 4)
-            sprite = Sprite(rgba.copy())
-        with _FRAMES_LOCK:                  # the studio's render and its previews run in two threads
-            FRAMES[key] = sprite            # the most recent last
+            FRAMES[key] = sprite
             while len(FRAMES) > 4 and sum(k[1] * k[2] for k in FRAMES) * SPRITE_BYTES > CACHE_BYTES:
                 del FRAMES[next(iter(FRAMES))]
         return sprite
