@@ -21,7 +21,7 @@ from .language import has_arabic
 from .media import VideoSource
 from .memo import file_id
 from .model import Brand, TextStyle
-from .pixels import scaled_yuv420, split
+from .pixels import luma_chroma, planes, scaled_planes
 from .registry import CAPTIONS, ELEMENTS
 from .text import Fonts, Style, clean, fit_together, render_text
 from .timeline import Item, Timeline
@@ -92,7 +92,7 @@ class Sprite:
         return r
 
     def blend_yuv(self, planes, x: int, y: int, opacity: float = 1.0, clip=None) -> Optional[tuple[int, int, int, int]]:
-        """The sprite at (x, y) over a yuv420p frame's planes (Y, U, V), in place, as the encoder would
+        """The sprite at (x, y) over a yuv420p frame's planes (pixels.luma_chroma: Y, and U over V), in place, as the encoder would
         convert the RGB blend: luma pixel by pixel (the conversion is linear), chroma through swscale's own
         chroma filter (see `_yuv_prepared`), over the ink and the MARGIN pixels around it that the filter
         reaches (encode.grown of the ink's rectangle); `opacity` scales the alpha (a fade, from the same
@@ -100,14 +100,14 @@ class Sprite:
         chroma (each pixel is blended on its own: the same values as unclipped, there). Within a level of
         converting the RGB blend, but for chroma where the background's colour changes sharply under a
         glyph's edge (tests/test_render_speed.py). -> the rectangle of the frame drawn on, as `blend`."""
-        luma = planes[0]
+        luma, chroma = planes
         fh, fw = luma.shape
         r = self.rect(x, y, fw, fh)
         if r is None:
             return None
         cx0, cy0, cx1, cy1 = clip if clip is not None else (0, 0, fw, fh)
         ix, iy = x + self.box[0], y + self.box[1]          # the ink's corner in the frame
-        yp, inv, (cu, cv, cinv) = self._yuv_prepared(ix & 1, iy & 1)
+        yp, inv, (cuv, cinv) = self._yuv_prepared(ix & 1, iy & 1)
         over = _over if opacity >= 1 else _faded_over(opacity)
         x0, y0, x1, y1 = max(r[0], cx0), max(r[1], cy0), min(r[2], cx1), min(r[3], cy1)
         if x0 < x1 and y0 < y1:
@@ -118,8 +118,7 @@ class Sprite:
         if k0x < k1x and k0y < k1y:
             cut = (slice(k0y - cy, k1y - cy), slice(k0x - cx, k1x - cx))
             over = _over_ringing if opacity >= 1 else over
-            for plane, cp in zip(planes[1:], (cu, cv)):
-                over(plane[k0y:k1y, k0x:k1x], cp[cut], cinv[cut])
+            over(chroma[:, k0y:k1y, k0x:k1x], cuv[(slice(None), *cut)], cinv[cut])
         return r
 
     def _yuv_prepared(self, px: int, py: int):
@@ -147,8 +146,8 @@ class Sprite:
             black, blue = _chroma_scale()
             alpha = (yuv420p16(canvas)[1] - np.float32(black)) / np.float32(blue - black)      # F(α)
             mean_a = np.rint(alpha * 255)        # may pass 0 or 255 a little: the filter rings
-            cp = [np.rint(((c - np.float32(black)) / 256 + 128 * alpha) * 255 + 127).astype(np.int32) for c in (us, vs)]
-            prepared = self._yuv[(px, py)] = (*cp, (255 - mean_a).astype(np.int32))
+            cuv = np.rint(((np.stack((us, vs)) - np.float32(black)) / 256 + 128 * alpha) * 255 + 127).astype(np.int32)
+            prepared = self._yuv[(px, py)] = (cuv, (255 - mean_a).astype(np.int32))
             if "y" not in self._yuv:
                 a = self.rgba[by0:by1, bx0:bx1, 3].astype(np.float32)
                 luma = (ys[ink] / np.float32(256) - 16) * 255 + 16 * a + 127
@@ -177,12 +176,14 @@ def _over(region: np.ndarray, premultiplied: np.ndarray, inv_a: np.ndarray) -> N
 
 
 def _over_ringing(region: np.ndarray, premultiplied: np.ndarray, inv_a: np.ndarray) -> None:
-    """_over in 32-bit integers, clipped: for filtered chroma, whose alpha rings a little past 0 and 255."""
+    """_over in 32-bit integers, clipped: for filtered chroma (U over V, `inv_a` for both), whose alpha
+    rings a little past 0 and 255."""
     v = region.astype(np.int32)
     v *= inv_a
     v += premultiplied
     v //= 255
-    region[...] = np.clip(v, 0, 255, out=v)
+    np.maximum(v, 0, out=v)
+    region[...] = np.minimum(v, 255, out=v)
 
 
 def _faded_over(g: float):
@@ -194,7 +195,8 @@ def _faded_over(g: float):
         d -= (255 - inv_a.astype(np.float32)) * v
         d *= np.float32(g / 255)
         v += d
-        region[...] = np.clip(np.rint(v, out=v), 0, 255, out=v)
+        np.maximum(np.rint(v, out=v), 0, out=v)
+        region[...] = np.minimum(v, 255, out=v)
     return over
 
 
@@ -322,7 +324,7 @@ def blended(yuv: np.ndarray, w: int, h: int, looks, opacity: float = 1.0, copy: 
     `yuv` unless `copy` is False (a buffer made for it), as a Converted frame."""
     if looks:
         yuv = yuv.copy() if copy else yuv
-        planes = split(yuv, w, h)
+        planes = luma_chroma(yuv, w, h)
         for what, x, y in looks:
             what.blend_yuv(planes, x, y, opacity)
     return Converted(yuv, w, h)
@@ -334,12 +336,11 @@ def reblended(prev: Converted, base: Converted, looks, rects) -> Converted:
     look blended over it within them. The same bytes as blending all the looks on `base` again, for the
     cost of the rectangles (a Lottie animation moving beside a caption that holds still)."""
     yuv, w, h = prev.yuv.copy(), base.w, base.h
-    planes, under = split(yuv, w, h), split(base.yuv, w, h)
+    planes, under = luma_chroma(yuv, w, h), luma_chroma(base.yuv, w, h)
     for r in rects:
         x0, y0, x1, y1 = r
         planes[0][y0:y1, x0:x1] = under[0][y0:y1, x0:x1]
-        for plane, was in zip(planes[1:], under[1:]):
-            plane[y0 // 2:y1 // 2, x0 // 2:x1 // 2] = was[y0 // 2:y1 // 2, x0 // 2:x1 // 2]
+        planes[1][:, y0 // 2:y1 // 2, x0 // 2:x1 // 2] = under[1][:, y0 // 2:y1 // 2, x0 // 2:x1 // 2]
         for what, x, y in looks:
             what.blend_yuv(planes, x, y, clip=r)
     return Converted(yuv, w, h)
@@ -676,6 +677,9 @@ class Background:
                 self.still, self.zoom = np.asarray(base.convert("RGB")).copy(), 1.0
             else:
                 self.source = np.asarray(fit(img, round(self.w * bg.zoom), round(self.h * bg.zoom), bg.fit))
+                if self.zoom > 1:       # converted once; each step of the zoom scales that
+                    sh, sw = self.source.shape[:2]
+                    self._source_yuv = planes(self.source[:sh & ~1, :sw & ~1])
                 self.still = self._zoomed(0.0).rgb if self.zoom > 1 else self.source
         else:
             self.video = VideoSource(str(bg.file), self.w, self.h, start=bg.start, loop=bg.loop, where=where)
@@ -686,16 +690,17 @@ class Background:
         return self.video is None and self.motion is None and (self.kind != "image" or self.zoom <= 1.0)
 
     def _zoomed(self, t: float) -> Converted:
-        """Slow zoom from 1 to `zoom` over the scene: a centred crop of the pre-scaled source, scaled and
-        converted to the encoder's yuv420p by swscale in one pass (its RGB, if asked for, made from that:
-        10 ms where Pillow's scaling alone took 20). The crop is whole pixels: its edge is at most half a
-        pixel from the exact one, under the ZOOM_STEP_PX the edge moves at each redraw."""
-        src = self.source
-        sh, sw = src.shape[:2]
+        """Slow zoom from 1 to `zoom` over the scene: a centred crop of the pre-scaled source's yuv420p
+        (converted once), scaled by swscale (4 ms a 1080×1920 frame, where scaling and converting the RGB
+        took 10; its RGB, if asked for, made from that). The crop's corners are even (whole chroma
+        blocks): its edge is within a pixel of the exact one, under the ZOOM_STEP_PX it moves at each redraw."""
+        y, u, v = self._source_yuv
+        sh, sw = y.shape
         z = 1 + (self.zoom - 1) * min(1.0, t / max(self.duration, 0.01))
-        x0 = round((sw - min(sw, self.w * self.zoom / z)) / 2)
-        y0 = round((sh - min(sh, self.h * self.zoom / z)) / 2)
-        return Converted(scaled_yuv420(src[y0:sh - y0, x0:sw - x0], self.w, self.h), self.w, self.h)
+        x0 = 2 * round((sw - min(sw, self.w * self.zoom / z)) / 4)
+        y0 = 2 * round((sh - min(sh, self.h * self.zoom / z)) / 4)
+        crop = (slice(y0 // 2, (sh - y0) // 2), slice(x0 // 2, (sw - x0) // 2))
+        return Converted(scaled_planes(y[y0:sh - y0, x0:sw - x0], u[crop], v[crop], self.w, self.h), self.w, self.h)
 
     def key(self, t: float):
         """What the frame at t depends on: equal keys, equal frames. A slow zoom moves the frame's edge by

@@ -11,7 +11,7 @@ two frames' yuv420p (`convert(frame)`, the encoder's conversion), when rendering
 `a` and `b` are the frames as the compositor made them: an RGB array, or an `encode.Converted` frame
 (composed in YUV; `.shape` as an array's, `encode.as_rgb(frame)` its RGB, made from its YUV when asked).
 Nothing is converted twice (fade, slide and wipe only mix or move pixels where they are: run on each
-plane; zoom scales the outgoing frame straight to YUV).
+plane; zoom scales the outgoing frame's YUV).
 
 `blend_scenes` runs a transition on two scenes' layers rather than on two finished frames, so that:
 - what is identical on both sides (the corner logo, a same still element in the same place) is left out
@@ -32,7 +32,7 @@ import numpy as np
 from .animation import EASINGS
 from .encode import Converted, as_rgb, drawn
 from .layers import SPRITES, Placed, blended
-from .pixels import scaled_rgb, scaled_yuv420, split
+from .pixels import scaled_planes, scaled_rgb, split
 
 
 def _cut(a, b, p, rtl):
@@ -78,24 +78,27 @@ def _wipe(a, b, p, rtl):
     return out
 
 
-def _grown(a, p):
-    """The centre of the old scene that the zoom grows to the whole frame at progress p."""
-    h, w = a.shape[:2]
+def _grown(p: float, w: int, h: int) -> tuple[slice, slice]:
+    """The centre of the old scene (rows, columns) that the zoom grows to the whole w×h frame at progress
+    p: its corners even, so that its yuv420p is whole chroma blocks."""
     z = 1 + 0.25 * EASINGS["ease-in"](p)
-    cw, ch = int(w / z), int(h / z)
-    x0, y0 = (w - cw) // 2, (h - ch) // 2
-    return a[y0:y0 + ch, x0:x0 + cw]
+    x0, y0 = 2 * round((w - w / z) / 4), 2 * round((h - h / z) / 4)
+    return slice(y0, h - y0), slice(x0, w - x0)
 
 
 def _zoom(a, b, p, rtl):
     """The old scene grows and fades into the new one."""
     h, w = a.shape[:2]
-    return _fade(scaled_rgb(_grown(a, p), w, h), b, p, rtl)
+    return _fade(scaled_rgb(a[_grown(p, w, h)], w, h), b, p, rtl)
 
 
 def _zoom_yuv(a, b, p, rtl, convert):
+    """The same from the old scene's yuv420p, its centre scaled."""
     h, w = a.shape[:2]
-    return _fade(scaled_yuv420(_grown(as_rgb(a), p), w, h), convert(b), p, rtl)
+    ya, ua, va = split(convert(a), w, h)
+    rows, cols = _grown(p, w, h)
+    half = (slice(rows.start // 2, rows.stop // 2), slice(cols.start // 2, cols.stop // 2))
+    return _fade(scaled_planes(ya[rows, cols], ua[half], va[half], w, h), convert(b), p, rtl)
 
 
 def planewise(blend):
