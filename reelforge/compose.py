@@ -10,7 +10,7 @@ and animated like a sprite (a Lottie animation, a counter).
 
 Rendering for the encoder (`convert`, the encoder's encode.YuvFrames), frames are composed in its
 yuv420p: the background's conversion (a drifting gradient's cut from its big image's, a zoom's scaled
-straight to it, a still's converted once) with the sprites blended on its planes (Sprite.blend_yuv), and
+from its picture's, a still's converted once) with the sprites blended on its planes (Sprite.blend_yuv), and
 a frame's RGB is made from its YUV only when something draws what is not a sprite (a video) or asks for
 it (encode.Converted). Otherwise every frame says what it was drawn over and where (encode.drawn): the
 encoder converts only those rectangles.
@@ -367,7 +367,7 @@ class SceneDrawer:
 
     def _resting_yuv(self, t: float, resting: tuple) -> Converted:
         """The same composite made in the encoder's yuv420p: the background's conversion (a drifting
-        gradient's cut from its big image's, a zoom's scaled straight to it, a still's converted once) with
+        gradient's cut from its big image's, a zoom's scaled from its picture's, a still's converted once) with
         its shapes and the resting layers' sprites blended on its planes (Sprite.blend_yuv). Its RGB is made
         only if something draws on it."""
         under, shapes = self.bg.parts(t)

@@ -298,7 +298,7 @@ class Pan:
 
 
 class Converted:
-    """A w×h frame made in yuv420p (a zoom scaled straight to it, a composite blended in it, a transition
+    """A w×h frame made in yuv420p (a zoom's step scaled in it, a composite blended in it, a transition
     mixed on its planes): the encoder takes `yuv` as it is, and its RGB is made from that only if something
     asks for it (`rgb`, `as_rgb`): drawing on it, a transition, a cover picture."""
 
