@@ -46,10 +46,27 @@ class Group(click.Group):
                 raise
             raise click.ClickException(str(exc)) from exc
         except Exception as exc:  # the boundary: report, don't dump
+            if isinstance(exc, BrokenPipeError) and _reader_gone(sys.stdout):
+                # `reelforge ... | head -1`: whoever read the output has stopped; end quietly, as a
+                # command killed by SIGPIPE would (nothing more is written to the closed pipe at exit)
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                sys.exit(141)
             if ctx.meta.get("debug"):
                 raise
             raise click.ClickException(f"internal error: {type(exc).__name__}: {exc} "
                                        "(run with --debug for the traceback, and please report it)") from exc
+
+
+def _reader_gone(stream) -> bool:
+    """Whether `stream` is a pipe whose reading end is closed."""
+    import select
+    try:
+        fd = stream.fileno()
+    except (AttributeError, ValueError, OSError):
+        return False
+    poll = select.poll()
+    poll.register(fd, select.POLLOUT)
+    return any(events & select.POLLERR for _, events in poll.poll(0))
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -232,6 +232,18 @@ def test_a_ctrl_c_swallowed_in_a_finaliser_still_exits_130():
     assert proc.stderr.strip() == "stopped"
 
 
+def test_output_piped_to_a_reader_that_stopped_ends_quietly(proj, cache):
+    """`reelforge validate ... | head -0`: the reader has gone before anything is written. The command
+    ends as one killed by SIGPIPE would (141), with no "internal error" and nothing on stderr."""
+    proc = subprocess.Popen([*EXE, "validate", "scripts/a.yaml"], cwd=proj, env=env(proj, cache),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc.stdout.close()
+    err = proc.stderr.read()
+    proc.wait(timeout=60)
+    proc.stderr.close()
+    assert proc.returncode == 141 and err == "", err
+
+
 def test_a_worker_whose_signal_was_swallowed_still_ends_with_its_parent():
     """Seen once in CI: a build killed, one pool worker went on waiting for work and held the caller's pipe."""
     proc = subprocess.Popen([sys.executable, "-c", ORPHAN], stdout=subprocess.PIPE, text=True)
