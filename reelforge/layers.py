@@ -442,7 +442,7 @@ class Placed:
 def place_text(item: Item, timeline: Timeline) -> Placed:
     highlight = None
     if item.highlight is not None:
-        highlight = (item.highlight, timeline.brand.rgba(timeline.brand.caption_highlight))
+        highlight = (item.highlight, timeline.brand.rgba(item.options.get("marker") or timeline.brand.caption_highlight))
     block = text_block(item, timeline, highlight)
     x, y, _, _ = item.box
     return Placed(Sprite.from_image(block.image), x + block.offset[0], y + block.offset[1], block.word_boxes)

@@ -36,7 +36,8 @@ class Item:
     style: Optional[TextStyle] = None
     align: Optional[str] = None         # overrides the style's alignment (bullets start-aligned)
     name: str = ""                      # slot name or element index, for messages and lint
-    highlight: Optional[int] = None     # karaoke: index of the word drawn in the highlight colour
+    highlight: Optional[int] = None     # a word drawn in another colour: karaoke's spoken word (the captions'
+    #                                     highlight colour), a bullet's marker (word 0, in `options.marker`)
     options: Mapping[str, object] = field(default_factory=lambda: frozen_map({}))   # the kind's own: file, color...
 
     def __getattr__(self, name: str):
@@ -166,10 +167,12 @@ def slot_items(scene: Scene, layout, ctx: ItemContext) -> list[Item]:
             x, y, w, h = whole.box
             step = h / max(1, len(bullets))
             lines = [replace(whole, box=(x, round(y + i * step), w, round(step)), start=BULLET_STAGGER * i,
-                             text="• " + b[ctx.lang], align="start", name=f"{name}[{i}]")
+                             text="• " + b[ctx.lang], align="start", name=f"{name}[{i}]", highlight=0)
                      for i, b in enumerate(bullets)]
             together = tuple((li.text, li.box) for li in lines)     # one size for the list (layers.text_block)
-            items += [replace(li, options=frozen_map({**li.options, "together": together})) for li in lines]
+            # the marker (word 0) in the brand's accent, the text in its style's colour
+            items += [replace(li, options=frozen_map({**li.options, "together": together, "marker": "accent"}))
+                      for li in lines]
     return items
 
 

@@ -99,7 +99,10 @@ def test_french_lines_have_no_direction_marks():
     assert RLM not in srt(events)
 
 
-def accent_centroid(frame: np.ndarray, accent) -> float:
+def accent_centroid(frame: np.ndarray, accent, box=None) -> float:
+    """The mean column of the accent's pixels (within the item's box rows, if given)."""
+    if box is not None:
+        frame = frame[max(0, box[1]):box[1] + box[3]]
     mask = np.all(np.abs(frame.astype(int) - np.array(accent[:3])) < 40, axis=2)
     ys, xs = np.nonzero(mask)
     assert xs.size > 20, "no highlighted word drawn"
@@ -112,12 +115,12 @@ def test_karaoke_highlight_follows_reading_direction(project, lang):
     p = registry()["reels"].scaled(0.5)
     tl = build(script, lang, p)
     accent = script.brand.rgba(script.brand.caption_highlight)
-    scene = tl.scenes[1]     # the bullets scene: dark background, no accent elsewhere
+    scene = tl.scenes[1]     # the bullets scene: dark background (accent bullet markers above the captions)
     caps = [i for i in scene.items if i.kind == "caption" and i.highlight is not None]
     first_event = [i for i in caps if i.text == caps[0].text]
     assert len(first_event) >= 2
     comp = Compositor(tl)
-    xs = [accent_centroid(comp.frame_at(scene.start + (i.start + i.end) / 2), accent) for i in first_event]
+    xs = [accent_centroid(comp.frame_at(scene.start + (i.start + i.end) / 2), accent, i.box) for i in first_event]
     comp.close()
     steps = np.diff(xs)
     if lang == "ar":

@@ -465,6 +465,18 @@ def test_bullets_of_one_list_share_one_size_and_sit_centred(project, lang, platf
     assert abs((left + right) / 2 - (x + w / 2)) <= 0.01 * w, (left, right, x, w)
     starts = [pl.x + pl.sprite.rgba.shape[1] for pl in placed] if lang == "ar" else [pl.x for pl in placed]
     assert abs(starts[0] - starts[1]) <= 0.01 * w            # start-aligned within the block
+    # the marker is in the brand's accent, at the reading start; the words in the style's colour
+    accent, ink = np.array(tl.brand.rgba("accent")[:3]), np.array(tl.brand.rgba(items[0].style.color)[:3])
+    for pl in placed:
+        rgba = pl.sprite.rgba
+        solid = rgba[..., 3] == 255
+        x0, y0, x1, y1 = (int(round(v)) for v in pl.word_boxes[0])
+        marker = np.zeros(solid.shape, bool)
+        marker[max(0, y0):y1, max(0, x0):x1] = True
+        assert (np.abs(rgba[solid & marker, :3].astype(int) - accent).max(axis=1) <= 2).mean() > 0.9
+        assert (np.abs(rgba[solid & ~marker, :3].astype(int) - ink).max(axis=1) <= 2).mean() > 0.9
+        others = [b for b in pl.word_boxes[1:]]
+        assert all(b[0] > x1 for b in others) if lang == "fr" else all(b[2] < x0 for b in others)
 
 
 @pytest.mark.parametrize("preset", ["rise", "pop-words", "slide-words", "sweep", "underline"])

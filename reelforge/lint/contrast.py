@@ -60,7 +60,7 @@ def behind_text(drawer, i: int, t: float, brand) -> Optional[float]:
     elif style.stroke_width > 0:            # an outline separates the glyphs from anything behind
         pixels = np.tile(np.array(brand.rgba(style.stroke_color)[:3], np.float32), (len(pixels), 1))
     colors = [brand.rgba(style.color)[:3]]
-    if layer.item.highlight is not None:
+    if layer.item.highlight is not None and not layer.item.options.get("marker"):   # a bullet's marker: decoration
         colors.append(brand.rgba(brand.caption_highlight)[:3])
     return min(float(np.percentile(ratio(pixels, np.array(col, np.float32)), 5)) for col in colors)
 
