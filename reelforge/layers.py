@@ -92,10 +92,10 @@ class Sprite:
         return r
 
     def blend_yuv(self, planes, x: int, y: int, opacity: float = 1.0, clip=None) -> Optional[tuple[int, int, int, int]]:
-        """The sprite at (x, y) over a yuv420p frame's planes (pixels.luma_chroma: Y, and U over V), in place, as the encoder would
-        convert the RGB blend: luma pixel by pixel (the conversion is linear), chroma through swscale's own
-        chroma filter (see `_yuv_prepared`), over the ink and the MARGIN pixels around it that the filter
-        reaches (encode.grown of the ink's rectangle); `opacity` scales the alpha (a fade, from the same
+        """The sprite at (x, y) over a yuv420p frame's planes (pixels.luma_chroma: Y, and U over V), in
+        place, as the encoder would convert the RGB blend: luma pixel by pixel (the conversion is linear),
+        chroma through swscale's own chroma filter (see `_yuv_prepared`), over the ink and the MARGIN
+        pixels around it that the filter reaches (encode.grown of the ink's rectangle); `opacity` scales the alpha (a fade, from the same
         prepared planes); `clip`, a rectangle of even corners, limits it to those luma pixels and their
         chroma (each pixel is blended on its own: the same values as unclipped, there). Within a level of
         converting the RGB blend, but for chroma where the background's colour changes sharply under a

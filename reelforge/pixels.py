@@ -2,7 +2,8 @@
 
 Frames are even-sized (platform sizes are). `planes` converts RGB as ffmpeg would (bicubic chroma);
 `scaled_yuv420` scales and converts in one pass (3× faster than Pillow scaling the RGB, then converting
-it); `scaled_planes` scales yuv420p itself (a zoom of what is already converted: 2.5× faster still); `rgb_of` turns yuv420p back into RGB (1 ms a 1080×1920 frame).
+it); `scaled_planes` scales yuv420p itself (a zoom of what is already converted: 2.5× faster still);
+`rgb_of` turns yuv420p back into RGB (1 ms a 1080×1920 frame).
 """
 from __future__ import annotations
 
