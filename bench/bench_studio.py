@@ -1,6 +1,6 @@
 """`reelforge studio` on a warm server: save → updated frame latency, and memory over an hour of editing.
 
-    python bench/bench_studio.py [--edits 600] [--latency 20]
+    python bench/bench_studio.py [--edits 600] [--latency 20]      (--edits 0 / --latency 0: one of the two)
 
 A copy of the repository's examples, brand, templates and voices in a temporary folder; the studio in
 this process (a thread) on 127.0.0.1; a client that does what the page does: it listens to the event
@@ -149,11 +149,12 @@ def main() -> None:
             c.get("/api/view", **q)
             time.sleep(0.2)
         lat.sort()
-        print(f"save → updated frame, {len(lat)} edits: median {statistics.median(lat):.3f} s, "
-              f"p90 {lat[int(0.9 * (len(lat) - 1))]:.3f} s, max {lat[-1]:.3f} s "
-              f"(the watcher's notice alone: median {statistics.median(notice):.3f} s); CPU of the process per "
-              f"save → frame: median {statistics.median(cpus):.3f} s; load average {load:.1f} → {os.getloadavg()[0]:.1f} "
-              f"on {os.cpu_count()} cores")
+        if lat:                             # --latency 0: the memory run alone
+            print(f"save → updated frame, {len(lat)} edits: median {statistics.median(lat):.3f} s, "
+                  f"p90 {lat[int(0.9 * (len(lat) - 1))]:.3f} s, max {lat[-1]:.3f} s "
+                  f"(the watcher's notice alone: median {statistics.median(notice):.3f} s); CPU of the process "
+                  f"per save → frame: median {statistics.median(cpus):.3f} s; load average {load:.1f} → "
+                  f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
         rng = random.Random(7)
         samples = [(0, rss_mb())]
