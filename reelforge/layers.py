@@ -676,11 +676,11 @@ class Background:
                 base.alpha_composite(fit(img.convert("RGBA"), self.w, self.h, "contain"))
                 self.still, self.zoom = np.asarray(base.convert("RGB")).copy(), 1.0
             else:
-                self.source = np.asarray(fit(img, round(self.w * bg.zoom), round(self.h * bg.zoom), bg.fit))
+                source = np.asarray(fit(img, round(self.w * bg.zoom), round(self.h * bg.zoom), bg.fit))
                 if self.zoom > 1:       # converted once; each step of the zoom scales that
-                    sh, sw = self.source.shape[:2]
-                    self._source_yuv = planes(self.source[:sh & ~1, :sw & ~1])
-                self.still = self._zoomed(0.0).rgb if self.zoom > 1 else self.source
+                    sh, sw = source.shape[:2]
+                    self._source_yuv = planes(source[:sh & ~1, :sw & ~1])
+                self.still = self._zoomed(0.0).rgb if self.zoom > 1 else source
         else:
             self.video = VideoSource(str(bg.file), self.w, self.h, start=bg.start, loop=bg.loop, where=where)
             self.still = self.video.frame(0.0)
