@@ -178,6 +178,7 @@ class TextStyle:
     color: str = "light"
     align: str = "center"
     line_spacing: float = 1.2
+    marker: str = "accent"         # a bullet's marker, in a bullets slot
     stroke_width: float = 0.0      # percent of the short side
     stroke_color: str = "dark"
     shadow_offset: tuple[float, float] = (0.0, 0.0)

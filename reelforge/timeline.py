@@ -170,8 +170,10 @@ def slot_items(scene: Scene, layout, ctx: ItemContext) -> list[Item]:
                              text="• " + b[ctx.lang], align="start", name=f"{name}[{i}]", highlight=0)
                      for i, b in enumerate(bullets)]
             together = tuple((li.text, li.box) for li in lines)     # one size for the list (layers.text_block)
-            # the marker (word 0) in the brand's accent, the text in its style's colour
-            items += [replace(li, options=frozen_map({**li.options, "together": together, "marker": "accent"}))
+            # the marker (word 0) in its style's `marker` colour (the accent unless the kit says), the text in
+            # its style's colour
+            marker = whole.style.marker if whole.style is not None else "accent"
+            items += [replace(li, options=frozen_map({**li.options, "together": together, "marker": marker}))
                       for li in lines]
     return items
 

@@ -479,6 +479,22 @@ def test_bullets_of_one_list_share_one_size_and_sit_centred(project, lang, platf
         assert all(b[0] > x1 for b in others) if lang == "fr" else all(b[2] < x0 for b in others)
 
 
+def test_a_kit_chooses_the_bullet_marker_colour(project):
+    kit = project / "brand" / "demo" / "brand.yaml"
+    text = kit.read_text("utf-8")
+    assert "    marker: accent" in text
+    kit.write_text(text.replace("    marker: accent", "    marker: secondary", 1), "utf-8")
+    (project / "bullets.yaml").write_text(BULLETS, "utf-8")
+    tl = build(load_script(project / "bullets.yaml"), "fr", registry()["reels"])
+    item = next(i for i in tl.scenes[0].items if i.name.startswith("bullets["))
+    assert item.style.marker == "secondary"
+    pl = placed_item(item, tl, item.name)
+    x0, y0, x1, y1 = (int(round(v)) for v in pl.word_boxes[0])
+    marker = pl.sprite.rgba[max(0, y0):y1, max(0, x0):x1]
+    solid = marker[marker[..., 3] == 255][:, :3].astype(int)
+    assert solid.size and (np.abs(solid - tl.brand.rgba("secondary")[:3]).max(axis=1) <= 2).mean() > 0.9
+
+
 @pytest.mark.parametrize("preset", ["rise", "pop-words", "slide-words", "sweep", "underline"])
 def test_kinetic_words_blended_one_by_one_equal_their_composed_canvas(project, preset):
     """A kinetic headline is blended word by word (words at rest from sprites prepared once): the frame is

@@ -95,6 +95,7 @@ def style_fields() -> dict[str, Option]:
         "color": Colour("light"),
         "align": Choice(ALIGNS, "center"),
         "line_spacing": Number(0.8, 3, 1.2),
+        "marker": Colour("accent", help="the marker of each bullet, when the style fills a bullets slot"),
         "stroke": Schema({"width": Number(0, 5, 0.0), "color": Colour("dark")}, None),
         "shadow": Schema({"offset": Pair((0.0, 0.3), message="expected [x, y] in percent of the short side"),
                           "blur": Number(0, 10, 0.8), "color": Colour("#00000099")}, None),
@@ -113,7 +114,7 @@ def text_style(name: str, v: dict) -> Optional[TextStyle]:
     if v["box"]:
         kw.update(box_color=v["box"]["color"], box_padding=v["box"]["padding"], box_radius=v["box"]["radius"])
     return TextStyle(name=name, size=v["size"], min_size=v["min_size"], weight=v["weight"], color=v["color"],
-                     align=v["align"], line_spacing=v["line_spacing"], **kw)
+                     align=v["align"], line_spacing=v["line_spacing"], marker=v["marker"], **kw)
 
 
 FEATURE = re.compile(r"^[+-]?[A-Za-z0-9 ]{4}(=\d+)?$")
