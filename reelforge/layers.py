@@ -21,7 +21,7 @@ from .language import has_arabic
 from .media import VideoSource
 from .memo import file_id
 from .model import Brand, TextStyle
-from .pixels import luma_chroma, planes, scaled_planes
+from .pixels import centre_crop, luma_chroma, planes, scaled_planes
 from .registry import CAPTIONS, ELEMENTS
 from .text import Fonts, Style, clean, fit_together, render_text
 from .timeline import Item, Timeline
@@ -95,9 +95,10 @@ class Sprite:
         """The sprite at (x, y) over a yuv420p frame's planes (pixels.luma_chroma: Y, and U over V), in
         place, as the encoder would convert the RGB blend: luma pixel by pixel (the conversion is linear),
         chroma through swscale's own chroma filter (see `_yuv_prepared`), over the ink and the MARGIN
-        pixels around it that the filter reaches (encode.grown of the ink's rectangle); `opacity` scales the alpha (a fade, from the same
-        prepared planes); `clip`, a rectangle of even corners, limits it to those luma pixels and their
-        chroma (each pixel is blended on its own: the same values as unclipped, there). Within a level of
+        pixels around it that the filter reaches (encode.grown of the ink's rectangle); `opacity` scales
+        the alpha (a fade, from the same prepared planes); `clip`, a rectangle of even corners, limits it
+        to those luma pixels and their chroma (each pixel is blended on its own: the same values as
+        unclipped, there). Within a level of
         converting the RGB blend, but for chroma where the background's colour changes sharply under a
         glyph's edge (tests/test_render_speed.py). -> the rectangle of the frame drawn on, as `blend`."""
         luma, chroma = planes
@@ -694,13 +695,10 @@ class Background:
         (converted once), scaled by swscale (4 ms a 1080×1920 frame, where scaling and converting the RGB
         took 10; its RGB, if asked for, made from that). The crop's corners are even (whole chroma
         blocks): its edge is within a pixel of the exact one, under the ZOOM_STEP_PX it moves at each redraw."""
-        y, u, v = self._source_yuv
-        sh, sw = y.shape
+        sh, sw = self._source_yuv[0].shape
         z = 1 + (self.zoom - 1) * min(1.0, t / max(self.duration, 0.01))
-        x0 = 2 * round((sw - min(sw, self.w * self.zoom / z)) / 4)
-        y0 = 2 * round((sh - min(sh, self.h * self.zoom / z)) / 4)
-        crop = (slice(y0 // 2, (sh - y0) // 2), slice(x0 // 2, (sw - x0) // 2))
-        return Converted(scaled_planes(y[y0:sh - y0, x0:sw - x0], u[crop], v[crop], self.w, self.h), self.w, self.h)
+        crop = centre_crop(sw, sh, self.w * self.zoom / z, self.h * self.zoom / z)
+        return Converted(scaled_planes(self._source_yuv, crop, self.w, self.h), self.w, self.h)
 
     def key(self, t: float):
         """What the frame at t depends on: equal keys, equal frames. A slow zoom moves the frame's edge by

@@ -80,12 +80,23 @@ def scaled_yuv420(rgb: np.ndarray, w: int, h: int) -> np.ndarray:
     return out
 
 
-def scaled_planes(y: np.ndarray, u: np.ndarray, v: np.ndarray, w: int, h: int) -> np.ndarray:
-    """yuv420p planes (views of a crop with even corners and size) scaled to w×h, as planar yuv420p bytes."""
+def centre_crop(sw: int, sh: int, cw: float, ch: float) -> tuple[slice, slice]:
+    """The rows and columns of a sw×sh image's centred crop of about cw×ch (a zoom's), its corners even so
+    that its yuv420p is whole chroma blocks: within a pixel of the exact crop."""
+    x0, y0 = 2 * round((sw - min(sw, cw)) / 4), 2 * round((sh - min(sh, ch)) / 4)
+    return slice(y0, sh - y0), slice(x0, sw - x0)
+
+
+def scaled_planes(yuv: tuple[np.ndarray, np.ndarray, np.ndarray], crop: tuple[slice, slice], w: int,
+                  h: int) -> np.ndarray:
+    """The `crop` (centre_crop) of yuv420p planes (Y, U, V) scaled to w×h, as planar yuv420p bytes."""
     import av
-    ch, cw = y.shape
+    rows, cols = crop
+    half = (slice(rows.start // 2, rows.stop // 2), slice(cols.start // 2, cols.stop // 2))
+    parts = (yuv[0][rows, cols], yuv[1][half], yuv[2][half])
+    ch, cw = parts[0].shape
     frame = av.VideoFrame(cw, ch, "yuv420p")
-    for plane, part in zip(_views(frame, cw, ch), (y, u, v)):
+    for plane, part in zip(_views(frame, cw, ch), parts):
         plane[...] = part
     out = np.empty(h * w * 3 // 2, np.uint8)
     for plane, part in zip(split(out, w, h), _views(_reformat(frame, width=w, height=h, format="yuv420p"), w, h)):

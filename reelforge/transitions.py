@@ -32,7 +32,7 @@ import numpy as np
 from .animation import EASINGS
 from .encode import Converted, as_rgb, drawn
 from .layers import SPRITES, Placed, blended
-from .pixels import scaled_planes, scaled_rgb, split
+from .pixels import centre_crop, scaled_planes, scaled_rgb, split
 
 
 def _cut(a, b, p, rtl):
@@ -79,11 +79,9 @@ def _wipe(a, b, p, rtl):
 
 
 def _grown(p: float, w: int, h: int) -> tuple[slice, slice]:
-    """The centre of the old scene (rows, columns) that the zoom grows to the whole w×h frame at progress
-    p: its corners even, so that its yuv420p is whole chroma blocks."""
+    """The centre of the old scene (rows, columns) that the zoom grows to the whole w×h frame at progress p."""
     z = 1 + 0.25 * EASINGS["ease-in"](p)
-    x0, y0 = 2 * round((w - w / z) / 4), 2 * round((h - h / z) / 4)
-    return slice(y0, h - y0), slice(x0, w - x0)
+    return centre_crop(w, h, w / z, h / z)
 
 
 def _zoom(a, b, p, rtl):
@@ -95,10 +93,7 @@ def _zoom(a, b, p, rtl):
 def _zoom_yuv(a, b, p, rtl, convert):
     """The same from the old scene's yuv420p, its centre scaled."""
     h, w = a.shape[:2]
-    ya, ua, va = split(convert(a), w, h)
-    rows, cols = _grown(p, w, h)
-    half = (slice(rows.start // 2, rows.stop // 2), slice(cols.start // 2, cols.stop // 2))
-    return _fade(scaled_planes(ya[rows, cols], ua[half], va[half], w, h), convert(b), p, rtl)
+    return _fade(scaled_planes(split(convert(a), w, h), _grown(p, w, h), w, h), convert(b), p, rtl)
 
 
 def planewise(blend):
